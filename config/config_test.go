@@ -427,7 +427,7 @@ func TestSetByName(t *testing.T) {
 		{"web_csrf_enforce_header_x-requested-with", "no", "web", "csrf_enforce_header_x-requested-with"},
 		{"nosy_email_sending", "single", "nosy", "email_sending"},
 		{"irker_mode", "direct", "irker", "mode"},
-		{"MAILHOST", "mx.example.com", "mail", "host"},          // Roundup alias
+		{"MAILHOST", "mx.example.com", "mail", "host"},            // Roundup alias
 		{"mail_default_class", "task", "mailgw", "default_class"}, // Roundup alias
 		{"default_timezone", "Europe/Warsaw", "main", "timezone"}, // Roundup alias
 	}

@@ -269,7 +269,7 @@ func (o *Option) kindHelp() string {
 	case o.Kind == PathList:
 		return "The space separated paths may be either absolute\nor relative to the directory containing this config file."
 	case o.Kind == List:
-		return "Allowed values: comma-separated list of words"
+		return "Allowed values: list of words separated by commas or spaces"
 	case o.Kind == Regexp:
 		return "Value is a regular expression (Go RE2 syntax, which\naccepts Roundup's Python defaults)."
 	}
