@@ -97,9 +97,9 @@ func Load(home string) (*Config, error) {
 }
 
 // FromFile applies the registry to a parsed file. home is the tracker
-// home (made absolute); it is offered to the file's interpolation as
-// TRACKER_HOME and HOME, as Roundup does, unless the file's [DEFAULT]
-// sets them.
+// home (made absolute); it is added to f's [DEFAULT] as TRACKER_HOME and
+// HOME for interpolation, as Roundup does, unless the file sets them
+// there itself. Unlike Load it does not look at db/backend_name.
 func FromFile(home string, f *File) (*Config, error) {
 	abs, err := filepath.Abs(home)
 	if err != nil {

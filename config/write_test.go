@@ -46,10 +46,9 @@ func TestWriteFreshRoundTrip(t *testing.T) {
 		"mailgw_refwd_re":         `(\s*\W?\s*(fw|fwd|re)\W)+`,
 		"tracker_name":            "Python tracker",
 		"nosy_email_sending":      "single",
-		"main_database":           "db", // [main] has no prefix; this is not a name
 		"web_allowed_api_origins": "https://a.example https://b.example",
+		"umask":                   "0o22",
 	}
-	delete(values, "main_database")
 	for k, v := range installValues {
 		values[k] = v
 	}
