@@ -267,7 +267,7 @@ func (c *Config) legacyBackend() {
 	}
 	s := &setting{file: filepath.ToSlash(name), origin: fromLegacy}
 	c.convert(o, s, strings.TrimSpace(string(data)))
-	s.warn = fmt.Sprintf("[rdbms] backend is not set in %s; using %q from this legacy file", IniFile, s.text)
+	s.warn = fmt.Sprintf("not set in %s; using %q from this legacy Roundup file (set [rdbms] backend instead)", IniFile, s.text)
 	c.settings[o] = s
 }
 

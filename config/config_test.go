@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	_ "time/tzdata" // [main] timezone names must resolve without system tzdata
 )
 
 // writeHome makes a tracker home whose config.ini is text.
@@ -485,7 +486,7 @@ func TestLegacyBackendName(t *testing.T) {
 		problem, warning  string
 	}{
 		{name: "legacy used", ini: "[main]\n", legacy: "postgresql\n", want: "postgresql",
-			warning: `db/backend_name: [rdbms] backend: [rdbms] backend is not set in config.ini; using "postgresql" from this legacy file`},
+			warning: `db/backend_name: [rdbms] backend: not set in config.ini; using "postgresql" from this legacy Roundup file (set [rdbms] backend instead)`},
 		{name: "config.ini wins", ini: "[rdbms]\nbackend = sqlite\n", legacy: "postgresql\n", want: "sqlite"},
 		{name: "legacy anydbm refused", ini: "[main]\n", legacy: "anydbm", want: "sqlite",
 			problem: `db/backend_name: [rdbms] backend: "anydbm" is not one of sqlite, postgresql`},
