@@ -44,7 +44,9 @@ func WriteFresh(w io.Writer, values map[string]string) error {
 // Update writes the configuration as `roundup-admin updateconfig` does: a
 // fresh commented file (see WriteFresh) carrying the current settings
 // over. Values set in config.ini are written as they were written there
-// (with their %(name)s references); [DEFAULT], unknown sections and
+// (with their %(name)s references), except obsolete values, which are
+// replaced by what Corral uses (bpo's `html_version = xhtml` becomes
+// html4); [DEFAULT], unknown sections and
 // options, and set Roundup options Corral ignores are carried over
 // unchanged (Roundup drops them; bpo's [django] secret would be lost).
 // An unset [web] secret_key gets the random key in use, which makes it
@@ -171,6 +173,9 @@ func (c *Config) writeOption(b *strings.Builder, o *Option, carry bool) {
 	switch {
 	case o.NoDefault && !s.isSet():
 		b.WriteString("#" + o.Name + " = NO DEFAULT\n")
+	case s.warn != "" && s.err == nil:
+		// An obsolete or legacy value: write what is used instead.
+		writeEntry(b, o.Name, escapeValue(o.format(s.value)))
 	case carry && s.origin == fromFile:
 		writeEntry(b, o.Name, s.raw)
 	default:

@@ -33,9 +33,11 @@ func sameSettings(t *testing.T, got, want *Config) {
 		if o.Ignored {
 			continue
 		}
-		g, w := got.settings[table.option(o.Section, o.Name)], want.settings[table.option(o.Section, o.Name)]
-		if g.text != w.text || g.isSet() != w.isSet() && o.NoDefault {
-			t.Errorf("[%s] %s = %q (set %v), want %q (set %v)", o.Section, o.Name, g.text, g.isSet(), w.text, w.isSet())
+		opt := table.option(o.Section, o.Name)
+		g, w := got.settings[opt], want.settings[opt]
+		gv, wv := opt.format(g.value), opt.format(w.value)
+		if gv != wv || g.isSet() != w.isSet() && o.NoDefault {
+			t.Errorf("[%s] %s = %q (set %v), want %q (set %v)", o.Section, o.Name, gv, g.isSet(), wv, w.isSet())
 		}
 	}
 }
@@ -197,14 +199,20 @@ func TestUpdateCarriesSettingsOver(t *testing.T) {
 			if err := got.Validate(); err != nil {
 				t.Errorf("Validate(updated) = %v", err)
 			}
-			// Unknown sections and set ignored options survive.
+			// Unknown sections and options, and ignored ones, survive.
 			for _, sec := range old.File().Sections() {
 				for _, opt := range old.File().Options(sec) {
+					if o := table.option(sec, opt); o != nil && !o.Ignored {
+						continue
+					}
 					want, _, _ := old.File().Raw(sec, opt)
 					if v, _, ok := got.File().Raw(sec, opt); !ok || v != want {
 						t.Errorf("updated Raw(%s, %s) = %q, %v; want %q", sec, opt, v, ok, want)
 					}
 				}
+			}
+			if got.Raw("main", "html_version") != "html4" || len(got.Warnings()) > len(old.Warnings()) {
+				t.Errorf("updated html_version = %q, warnings %v; want html4 and no new warnings", got.Raw("main", "html_version"), got.Warnings())
 			}
 			// The random secret in use became permanent.
 			if !got.IsSet("web", "secret_key") || got.String("web", "secret_key") != old.String("web", "secret_key") {
