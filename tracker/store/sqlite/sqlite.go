@@ -1,0 +1,149 @@
+// Package sqlite is Corral's embedded default backend: tracker.Store on
+// SQLite through the pure-Go modernc.org/sqlite driver, in WAL mode with a
+// single writer connection (writes begin IMMEDIATE so concurrent writers
+// queue on the busy timeout instead of failing) and a pool of readers.
+// Full-text search uses an FTS5 table.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/store/sqlstore"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Open opens (creating if needed) the database file at path and applies
+// the system migrations.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	base := "file:" + (&url.URL{Path: abs}).EscapedPath()
+	pragmas := "?_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(0)&_pragma=cache_size(-32000)"
+	w, err := sql.Open("sqlite", base+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", base+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	n := max(4, 2*runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxLifetime(0)
+	s := sqlstore.New(dialect{}, w, r)
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	return s, nil
+}
+
+type dialect struct{}
+
+func (dialect) Name() string                   { return "sqlite" }
+func (dialect) Rebind(q string) string         { return q }
+func (dialect) BlobType() string               { return "BLOB" }
+func (dialect) IDType() string                 { return "INTEGER" }
+func (dialect) ILike() string                  { return "LIKE" }
+func (dialect) NullsFirst(bool) string         { return "" }
+func (dialect) CreateSequence(string) []string { return nil }
+func (dialect) ForUpdateSkipLocked() string    { return "" }
+func (dialect) SchemaLock() string             { return "" }
+func (dialect) LockRow() string                { return "" }
+
+func (dialect) ColumnType(k tracker.Kind) string {
+	switch k {
+	case tracker.Number:
+		return "REAL"
+	case tracker.Integer, tracker.Boolean, tracker.Date, tracker.Link:
+		return "INTEGER"
+	}
+	return "TEXT"
+}
+
+func (dialect) NextID(context.Context, *sql.Tx, string) (int64, error) { return 0, nil }
+
+func (dialect) ResetSequence(context.Context, *sql.Tx, string) error { return nil }
+
+func (dialect) IsUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func (dialect) DropColumn(table, column string) []string {
+	return []string{"ALTER TABLE " + table + " DROP COLUMN " + column}
+}
+
+func (dialect) JunctionDDL(table string) []string {
+	return []string{
+		"CREATE TABLE " + table + " (nodeid INTEGER NOT NULL, linkid INTEGER NOT NULL, PRIMARY KEY (nodeid, linkid)) WITHOUT ROWID",
+		"CREATE INDEX " + table + "_linkid ON " + table + " (linkid, nodeid)",
+	}
+}
+
+func (dialect) Migrations() [][]string {
+	return [][]string{{
+		`CREATE TABLE __schema (class TEXT PRIMARY KEY, spec TEXT NOT NULL)`,
+		`CREATE TABLE __journal (id INTEGER PRIMARY KEY, class TEXT NOT NULL, nodeid INTEGER NOT NULL,
+			date INTEGER NOT NULL, userid INTEGER, action TEXT NOT NULL, params TEXT)`,
+		`CREATE INDEX __journal_item ON __journal (class, nodeid)`,
+		`CREATE INDEX __journal_date ON __journal (date)`,
+		`CREATE TABLE __textdoc (docid INTEGER PRIMARY KEY, class TEXT NOT NULL, nodeid INTEGER NOT NULL, prop TEXT NOT NULL)`,
+		`CREATE UNIQUE INDEX __textdoc_item ON __textdoc (class, nodeid, prop)`,
+		`CREATE VIRTUAL TABLE __textindex USING fts5(words, content='', contentless_delete=1, tokenize='unicode61')`,
+		`CREATE TABLE __outbox (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, okey TEXT NOT NULL, payload BLOB,
+			created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL,
+			state TEXT NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT)`,
+		`CREATE INDEX __outbox_due ON __outbox (state, next_try)`,
+		`CREATE INDEX __outbox_key ON __outbox (okey, id)`,
+	}}
+}
+
+func (dialect) IndexText(ctx context.Context, tx *sql.Tx, class string, id int64, prop, words string) error {
+	var docid int64
+	err := tx.QueryRowContext(ctx, `SELECT docid FROM __textdoc WHERE class = ? AND nodeid = ? AND prop = ?`, class, id, prop).Scan(&docid)
+	switch {
+	case err == sql.ErrNoRows:
+		if words == "" {
+			return nil
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO __textdoc (class, nodeid, prop) VALUES (?, ?, ?) RETURNING docid`, class, id, prop).Scan(&docid); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE rowid = ?`, docid); err != nil {
+			return err
+		}
+		if words == "" {
+			_, err := tx.ExecContext(ctx, `DELETE FROM __textdoc WHERE docid = ?`, docid)
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO __textindex (rowid, words) VALUES (?, ?)`, docid, words)
+	return err
+}
+
+func (dialect) TextHits(words []string) (string, []any) {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	return `SELECT d.class, d.nodeid FROM __textdoc d WHERE d.docid IN (SELECT rowid FROM __textindex WHERE __textindex MATCH ?)`,
+		[]any{strings.Join(q, " ")}
+}

@@ -1,0 +1,22 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/store/sqlite"
+	"github.com/corral-tracker/corral/tracker/store/storetest"
+)
+
+func open(t *testing.T) tracker.Store {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tracker.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, open) }

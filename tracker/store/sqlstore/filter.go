@@ -1,0 +1,380 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/corral-tracker/corral/tracker"
+)
+
+// qb builds one filter statement: SQL text with '?' placeholders and the
+// arguments in text order.
+type qb struct {
+	s     *Store
+	args  []any
+	alias int
+}
+
+func (b *qb) arg(v any) string {
+	b.args = append(b.args, v)
+	return "?"
+}
+
+func (b *qb) argList(vs []any) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = b.arg(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
+func (b *qb) newAlias() string {
+	b.alias++
+	return "a" + strconv.Itoa(b.alias)
+}
+
+func colRef(alias string, p *tracker.Property) string {
+	if p.Protected && p.Name == "id" {
+		return alias + ".id"
+	}
+	if p.Kind == tracker.IntervalKind {
+		return alias + "." + intervalCol(p.Name)
+	}
+	return alias + "._" + p.Name
+}
+
+// junction returns a multilink's table and which column holds the item
+// itself (own) and the linked item (other).
+func (b *qb) junction(ci *classInfo, p *tracker.Property) (table, own, other string, err error) {
+	ml := ci.mlByName[p.Name]
+	if ml == nil {
+		return "", "", "", fmt.Errorf("class %s: %s is not a multilink", ci.c.Name, p.Name)
+	}
+	if ml.reverse {
+		return ml.table, "linkid", "nodeid", nil
+	}
+	return ml.table, "nodeid", "linkid", nil
+}
+
+func (b *qb) cond(alias string, ci *classInfo, path []*tracker.Property, c *tracker.Cond) (string, error) {
+	p := path[0]
+	if len(path) > 1 {
+		tc := b.s.schema.Class(p.Class)
+		tci, err := b.s.info(tc)
+		if err != nil {
+			return "", err
+		}
+		sub := b.newAlias()
+		prefix := ""
+		if p.Kind == tracker.Link {
+			prefix = colRef(alias, p) + " IN (SELECT " + sub + ".id FROM " + tci.table + " " + sub + " WHERE "
+		} else {
+			table, own, other, err := b.junction(ci, p)
+			if err != nil {
+				return "", err
+			}
+			prefix = alias + ".id IN (SELECT " + own + " FROM " + table + " WHERE " + other + " IN (SELECT " + sub + ".id FROM " + tci.table + " " + sub + " WHERE "
+		}
+		inner, err := b.cond(sub, tci, path[1:], c)
+		if err != nil {
+			return "", err
+		}
+		if p.Kind == tracker.Link {
+			return prefix + inner + ")", nil
+		}
+		return prefix + inner + "))", nil
+	}
+	col := colRef(alias, p)
+	switch c.Op {
+	case tracker.OpWords:
+		parts := make([]string, len(c.Words))
+		for i, w := range c.Words {
+			parts[i] = col + " " + b.s.d.ILike() + " " + b.arg("%"+escapeLike(w)+"%") + " ESCAPE '\\'"
+		}
+		return "(" + strings.Join(parts, " AND ") + ")", nil
+	case tracker.OpEqual:
+		vs := make([]any, len(c.Strings))
+		for i, s := range c.Strings {
+			vs[i] = s
+		}
+		return col + " IN (" + b.argList(vs) + ")", nil
+	case tracker.OpIDs:
+		if p.Kind == tracker.Multilink {
+			table, own, other, err := b.junction(ci, p)
+			if err != nil {
+				return "", err
+			}
+			var parts []string
+			if len(c.IDs) > 0 {
+				parts = append(parts, alias+".id IN (SELECT "+own+" FROM "+table+" WHERE "+other+" IN ("+b.argList(idArgs(c.IDs))+"))")
+			}
+			if c.Empty {
+				parts = append(parts, alias+".id NOT IN (SELECT "+own+" FROM "+table+")")
+			}
+			return "(" + strings.Join(parts, " OR ") + ")", nil
+		}
+		var parts []string
+		if len(c.IDs) > 0 {
+			parts = append(parts, col+" IN ("+b.argList(idArgs(c.IDs))+")")
+		}
+		if c.Empty {
+			parts = append(parts, col+" IS NULL")
+		}
+		if len(parts) == 0 {
+			return "1 = 0", nil
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", nil
+	case tracker.OpExpr:
+		table, own, other, err := b.junction(ci, p)
+		if err != nil {
+			return "", err
+		}
+		var stack []string
+		for _, tok := range c.Expr {
+			switch tok {
+			case "-1":
+				stack = append(stack, alias+".id NOT IN (SELECT "+own+" FROM "+table+")")
+			case "-2":
+				stack[len(stack)-1] = "NOT (" + stack[len(stack)-1] + ")"
+			case "-3", "-4":
+				op := " AND "
+				if tok == "-4" {
+					op = " OR "
+				}
+				n := len(stack)
+				stack = append(stack[:n-2], "("+stack[n-2]+op+stack[n-1]+")")
+			default:
+				stack = append(stack, alias+".id IN (SELECT "+own+" FROM "+table+" WHERE "+other+" = "+b.arg(tracker.IDInt(tok))+")")
+			}
+		}
+		if len(stack) != 1 {
+			return "", fmt.Errorf("invalid multilink expression %v", c.Expr)
+		}
+		return stack[0], nil
+	case tracker.OpRanges:
+		var parts []string
+		for _, r := range c.Ranges {
+			if r.Null {
+				parts = append(parts, col+" IS NULL")
+				continue
+			}
+			var w []string
+			if r.From != nil {
+				w = append(w, col+" >= "+b.arg(rangeArg(r.From)))
+			}
+			if r.To != nil {
+				w = append(w, col+" <= "+b.arg(rangeArg(r.To)))
+			}
+			if len(w) == 0 {
+				w = append(w, col+" IS NOT NULL")
+			}
+			parts = append(parts, "("+strings.Join(w, " AND ")+")")
+		}
+		if len(parts) == 0 {
+			return "1 = 1", nil
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", nil
+	case tracker.OpBools:
+		vs := make([]any, len(c.Bools))
+		for i, v := range c.Bools {
+			vs[i] = toSQL(p, v)
+		}
+		return col + " IN (" + b.argList(vs) + ")", nil
+	}
+	return "", fmt.Errorf("unknown filter operation %d", c.Op)
+}
+
+func idArgs(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = tracker.IDInt(id)
+	}
+	return out
+}
+
+func rangeArg(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UnixMilli()
+	}
+	return v
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// textCond matches items whose own indexed text, or the indexed text of
+// an item they link to, holds every query word (Roundup's
+// Indexer.search: hits on messages and files map back to their issues).
+func (b *qb) textCond(alias string, ci *classInfo) string {
+	var parts []string
+	hit := func(class string) string {
+		return "SELECT nodeid FROM hits WHERE class = " + b.arg(class)
+	}
+	if hasIndexed(ci.c) {
+		parts = append(parts, alias+".id IN ("+hit(ci.c.Name)+")")
+	}
+	for _, p := range ci.c.Props {
+		if !p.Kind.IsLink() || p.Class == ci.c.Name || p.Computed {
+			continue
+		}
+		tc := b.s.schema.Class(p.Class)
+		if tc == nil || !hasIndexed(tc) {
+			continue
+		}
+		if p.Kind == tracker.Link {
+			parts = append(parts, colRef(alias, p)+" IN ("+hit(tc.Name)+")")
+			continue
+		}
+		table, own, other, err := b.junction(ci, p)
+		if err != nil {
+			continue
+		}
+		parts = append(parts, alias+".id IN (SELECT "+own+" FROM "+table+" WHERE "+other+" IN ("+hit(tc.Name)+"))")
+	}
+	if len(parts) == 0 {
+		return "1 = 0"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
+func hasIndexed(c *tracker.Class) bool {
+	for _, p := range c.Props {
+		if p.Kind == tracker.String && p.Indexme {
+			return true
+		}
+	}
+	return false
+}
+
+// sortSQL returns the ORDER BY list and the joins it needs.
+func (b *qb) sortSQL(ci *classInfo, keys []tracker.SortKey) (string, string, error) {
+	var order, joins []string
+	idLast := false
+	for _, k := range keys {
+		p := ci.c.Prop(k.Prop)
+		if p == nil {
+			return "", "", fmt.Errorf("class %s has no property %s", ci.c.Name, k.Prop)
+		}
+		var expr string
+		switch {
+		case p.Protected && p.Name == "id":
+			expr = "a0.id"
+		case p.Kind == tracker.String:
+			expr = "lower(a0._" + p.Name + ")"
+		case p.Kind == tracker.Link:
+			tc := b.s.schema.Class(p.Class)
+			op := tc.Order()
+			if op == "id" {
+				expr = "a0._" + p.Name
+				break
+			}
+			j := b.newAlias()
+			joins = append(joins, "LEFT JOIN "+tableName(tc.Name)+" "+j+" ON "+j+".id = a0._"+p.Name)
+			if tp := tc.Prop(op); tp != nil && tp.Kind == tracker.String {
+				expr = "lower(" + j + "._" + op + ")"
+			} else {
+				expr = colRef(j, tp)
+			}
+		case p.Kind == tracker.Multilink:
+			table, own, other, err := b.junction(ci, p)
+			if err != nil {
+				return "", "", err
+			}
+			expr = "(SELECT MIN(" + other + ") FROM " + table + " WHERE " + own + " = a0.id)"
+		default:
+			expr = colRef("a0", p)
+		}
+		dir := " ASC"
+		if k.Desc {
+			dir = " DESC"
+		}
+		order = append(order, expr+dir+b.s.d.NullsFirst(k.Desc))
+		idLast = expr == "a0.id"
+	}
+	if !idLast {
+		order = append(order, "a0.id ASC")
+	}
+	return strings.Join(order, ", "), strings.Join(joins, " "), nil
+}
+
+// Filter runs a query.
+func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]string, int, error) {
+	ci, err := t.s.info(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	b := &qb{s: t.s}
+	with := ""
+	if len(q.Text) > 0 {
+		hs, ha := t.s.d.TextHits(q.Text)
+		with = "WITH hits AS (" + hs + ") "
+		b.args = append(b.args, ha...)
+	}
+	var where []string
+	switch q.Retired {
+	case tracker.ActiveOnly:
+		where = append(where, "a0.__retired__ = 0")
+	case tracker.RetiredOnly:
+		where = append(where, "a0.__retired__ <> 0")
+	}
+	for i := range q.Conds {
+		w, err := b.cond("a0", ci, q.Conds[i].Path, &q.Conds[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, w)
+	}
+	if len(q.Text) > 0 {
+		where = append(where, b.textCond("a0", ci))
+	}
+	whereSQL := ""
+	if len(where) > 0 {
+		whereSQL = " WHERE " + strings.Join(where, " AND ")
+	}
+	whereArgs := append([]any(nil), b.args...)
+	order, joins, err := b.sortSQL(ci, q.Sort)
+	if err != nil {
+		return nil, 0, err
+	}
+	query := with + "SELECT a0.id FROM " + ci.table + " a0 " + joins + whereSQL + " ORDER BY " + order
+	args := b.args
+	if q.Limit > 0 || q.Offset > 0 {
+		limit := int64(q.Limit)
+		if limit <= 0 {
+			limit = 1 << 53
+		}
+		query += " LIMIT ? OFFSET ?"
+		args = append(args, limit, int64(q.Offset))
+	}
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("filtering %s: %w", c.Name, err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		ids = append(ids, idStr(id))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	total := -1
+	if q.Count {
+		if q.Limit == 0 && q.Offset == 0 {
+			total = len(ids)
+		} else if err := t.queryRow(ctx, with+"SELECT COUNT(*) FROM "+ci.table+" a0"+whereSQL, whereArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("counting %s: %w", c.Name, err)
+		}
+	}
+	return ids, total, nil
+}

@@ -1,0 +1,153 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/corral-tracker/corral/tracker"
+)
+
+// Store implements tracker.Store over database/sql.
+type Store struct {
+	d Dialect
+	// w runs write transactions, r read-only ones (the same pool on
+	// PostgreSQL; a one-connection writer and a reader pool on SQLite).
+	w, r *sql.DB
+
+	mu      sync.RWMutex
+	schema  *tracker.Schema
+	classes map[string]*classInfo
+	queries sync.Map // query text -> rebound text
+}
+
+// New wraps opened databases. Call Migrate before use; Sync then creates
+// the class tables.
+func New(d Dialect, w, r *sql.DB) *Store {
+	if r == nil {
+		r = w
+	}
+	return &Store{d: d, w: w, r: r, classes: map[string]*classInfo{}}
+}
+
+// Dialect names the backend.
+func (s *Store) Dialect() string { return s.d.Name() }
+
+// DB returns the writer pool (tests, health checks).
+func (s *Store) DB() *sql.DB { return s.w }
+
+// Close closes the pools.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		if e := s.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// q rebinds a query to the dialect's placeholders, caching the result.
+func (s *Store) q(query string) string {
+	if v, ok := s.queries.Load(query); ok {
+		return v.(string)
+	}
+	r := s.d.Rebind(query)
+	s.queries.Store(query, r)
+	return r
+}
+
+// Migrate applies the dialect's numbered system-table migrations that
+// have not run yet, in one transaction holding the schema lock so that
+// several processes starting together migrate once.
+func (s *Store) Migrate(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if sd, ok := s.d.(SchemaDialect); ok && sd.SchemaLock() != "" {
+		if _, err := tx.ExecContext(ctx, sd.SchemaLock()); err != nil {
+			return fmt.Errorf("locking schema: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS __migrations (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("creating migrations table: %w", err)
+	}
+	var have int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM __migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("reading migration version: %w", err)
+	}
+	for i, stmts := range s.d.Migrations() {
+		v := i + 1
+		if v <= have {
+			continue
+		}
+		for _, st := range stmts {
+			if _, err := tx.ExecContext(ctx, st); err != nil {
+				return fmt.Errorf("migration %d: %w", v, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO __migrations (version, applied) VALUES (?, ?)`), v, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("recording migration %d: %w", v, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Begin starts a transaction.
+func (s *Store) Begin(ctx context.Context, write bool) (tracker.StoreTx, error) {
+	db := s.r
+	var opts *sql.TxOptions
+	if write {
+		db = s.w
+	} else if s.r == s.w {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	t, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("beginning transaction: %w", err)
+	}
+	return &Tx{s: s, tx: t, write: write}, nil
+}
+
+// info returns the table layout of a class, or an error before Sync.
+func (s *Store) info(c *tracker.Class) (*classInfo, error) {
+	s.mu.RLock()
+	ci := s.classes[c.Name]
+	s.mu.RUnlock()
+	if ci == nil {
+		return nil, fmt.Errorf("class %s has no table (schema not synced): %w", c.Name, tracker.ErrNotFound)
+	}
+	return ci, nil
+}
+
+// Tx is a store transaction.
+type Tx struct {
+	s     *Store
+	tx    *sql.Tx
+	write bool
+}
+
+// Commit commits.
+func (t *Tx) Commit() error { return t.tx.Commit() }
+
+// Rollback rolls back.
+func (t *Tx) Rollback() error { return t.tx.Rollback() }
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+}
+
+// SQLTx exposes the underlying transaction to the dialect packages.
+func (t *Tx) SQLTx() *sql.Tx { return t.tx }
