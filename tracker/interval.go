@@ -12,9 +12,9 @@ import (
 // days and a time of day, e.g. "- 1w 2d 3:00" (weeks fold into days).
 // Months count as 30 days and years as 365 when compared (as_seconds).
 type Interval struct {
-	Sign                     int // 1 or -1
-	Year, Month, Day         int
-	Hour, Minute, Second     int
+	Sign                 int // 1 or -1
+	Year, Month, Day     int
+	Hour, Minute, Second int
 }
 
 var intervalRE = regexp.MustCompile(`^\s*(?P<s>[-+])?\s*((?P<y>\d+)\s*y)?\s*((?P<m>\d+)\s*m)?\s*((?P<w>\d+)\s*w)?\s*((?P<d>\d+)\s*d)?\s*(((?P<H>\d+):(?P<M>\d+))?(:(?P<S>\d+))?)?\s*$`)

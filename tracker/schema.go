@@ -2,7 +2,7 @@ package tracker
 
 import (
 	"fmt"
-		"sort"
+	"sort"
 	"strings"
 )
 
@@ -359,4 +359,3 @@ func SplitDesignator(s string) (class, id string, ok bool) {
 	}
 	return s[:i], id, true
 }
-

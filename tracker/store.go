@@ -83,7 +83,7 @@ type Query struct {
 	Sort []SortKey
 	// Limit 0 = no limit.
 	Limit, Offset int
-	Retired RetiredMode
+	Retired       RetiredMode
 	// Count asks for the total number of matches.
 	Count bool
 }
