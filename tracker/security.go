@@ -192,8 +192,10 @@ func (s *Security) addClass(class string) {
 	}
 }
 
-// validate checks that every permission names existing classes,
-// properties and checks (roundup-admin security's validation).
+// validate checks that every permission names an existing class and a
+// known check. Unknown property names are not errors — bugs.python.org
+// shares one property list between msg and file permissions, and Roundup
+// only reports them in `roundup-admin security` — see PropertyWarnings.
 func (s *Security) validate(schema *Schema) error {
 	var errs []string
 	for _, name := range s.permOrder {
@@ -201,15 +203,9 @@ func (s *Security) validate(schema *Schema) error {
 			if p.Class == "" {
 				continue
 			}
-			c := schema.Class(p.Class)
-			if c == nil {
+			if schema.Class(p.Class) == nil {
 				errs = append(errs, fmt.Sprintf("permission %q: no class %q", p.Name, p.Class))
 				continue
-			}
-			for _, prop := range p.Properties {
-				if c.Prop(prop) == nil {
-					errs = append(errs, fmt.Sprintf("permission %q for %q: class has no property %q", p.Name, p.Class, prop))
-				}
 			}
 			if p.Check != "" {
 				if _, _, err := lookupCheck(p.Check); err != nil {
@@ -222,6 +218,26 @@ func (s *Security) validate(schema *Schema) error {
 		return fmt.Errorf("security: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// PropertyWarnings lists permissions naming properties their class does
+// not have (roundup-admin security's validation).
+func (s *Security) PropertyWarnings(schema *Schema) []string {
+	var out []string
+	for _, name := range s.permOrder {
+		for _, p := range s.perms[name] {
+			c := schema.Class(p.Class)
+			if c == nil {
+				continue
+			}
+			for _, prop := range p.Properties {
+				if c.Prop(prop) == nil {
+					out = append(out, fmt.Sprintf("Permission %q for class %q names unknown property %q", p.Name, p.Class, prop))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // candidates returns, for the given roles, the permissions that match
