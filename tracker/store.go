@@ -58,6 +58,9 @@ type StoreTx interface {
 	AddJournal(ctx context.Context, entries ...JournalEntry) error
 	// Journal returns an item's journal, oldest first.
 	Journal(ctx context.Context, c *Class, id string) ([]JournalEntry, error)
+	// JournalClass returns the journals of every item of a class, by
+	// item id then entry order (export).
+	JournalClass(ctx context.Context, c *Class) ([]JournalEntry, error)
 	// PackJournal removes journal entries older than before (except
 	// "create" entries), returning how many went.
 	PackJournal(ctx context.Context, before time.Time) (int, error)
@@ -68,6 +71,9 @@ type StoreTx interface {
 	// MaxID returns the highest id of the class (0 when empty) — used by
 	// import to continue numbering after preserved ids.
 	MaxID(ctx context.Context, c *Class) (int64, error)
+	// ResetSequence makes new ids continue after the largest one (after
+	// an import that kept ids).
+	ResetSequence(ctx context.Context, c *Class) error
 	Commit() error
 	Rollback() error
 }

@@ -32,20 +32,30 @@ func (t *Tx) AddJournal(ctx context.Context, entries ...tracker.JournalEntry) er
 
 // Journal returns an item's entries, oldest first.
 func (t *Tx) Journal(ctx context.Context, c *tracker.Class, id string) ([]tracker.JournalEntry, error) {
-	rows, err := t.query(ctx, "SELECT date, userid, action, params FROM __journal WHERE class = ? AND nodeid = ? ORDER BY id",
+	return t.journal(ctx, c, "SELECT nodeid, date, userid, action, params FROM __journal WHERE class = ? AND nodeid = ? ORDER BY id",
 		c.Name, tracker.IDInt(id))
+}
+
+// JournalClass returns the journals of all items of a class.
+func (t *Tx) JournalClass(ctx context.Context, c *tracker.Class) ([]tracker.JournalEntry, error) {
+	return t.journal(ctx, c, "SELECT nodeid, date, userid, action, params FROM __journal WHERE class = ? ORDER BY nodeid, id", c.Name)
+}
+
+func (t *Tx) journal(ctx context.Context, c *tracker.Class, query string, args ...any) ([]tracker.JournalEntry, error) {
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading journal of %s%s: %w", c.Name, id, err)
+		return nil, fmt.Errorf("reading journal of %s: %w", c.Name, err)
 	}
 	defer rows.Close()
 	var out []tracker.JournalEntry
 	for rows.Next() {
-		var date int64
+		var date, node int64
 		var user, params any
 		var action string
-		if err := rows.Scan(&date, &user, &action, &params); err != nil {
+		if err := rows.Scan(&node, &date, &user, &action, &params); err != nil {
 			return nil, err
 		}
+		id := idStr(node)
 		e := tracker.JournalEntry{Class: c.Name, ItemID: id, Date: time.UnixMilli(date).UTC(), Action: action}
 		if n, ok := asInt64(user); ok && user != nil {
 			e.User = idStr(n)
