@@ -28,26 +28,6 @@ func (p *Permission) hasProp(name string) bool {
 	return p.props[name]
 }
 
-// same reports whether q is the same declaration as p (Roundup's
-// Permission.__eq__: name, class, properties, check, props_only).
-func (p *Permission) same(q *Permission) bool {
-	if p.Name != q.Name || p.Class != q.Class || p.Check != q.Check || p.PropsOnly != q.PropsOnly {
-		return false
-	}
-	if (p.Properties == nil) != (q.Properties == nil) || len(p.Properties) != len(q.Properties) {
-		return false
-	}
-	a, b := append([]string(nil), p.Properties...), append([]string(nil), q.Properties...)
-	sort.Strings(a)
-	sort.Strings(b)
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // Role is a named set of permissions. Names are case-insensitive; user
 // items hold them comma-separated in user.roles.
 type Role struct {
@@ -125,21 +105,13 @@ func (s *Security) Roles() []*Role {
 }
 
 // AddPermission declares a permission (db.security.addPermission) and
-// returns it for addPermissionToRole. An identical declaration returns the
-// existing permission.
+// returns it for addPermissionToRole. Every call makes a new permission,
+// as in Roundup, so each keeps its own description.
 func (s *Security) AddPermission(p *Permission) *Permission {
 	if p.Properties != nil {
 		p.props = map[string]bool{}
 		for _, n := range p.Properties {
 			p.props[n] = true
-		}
-	}
-	for _, q := range s.perms[p.Name] {
-		if q.same(p) {
-			if q.Description == "" {
-				q.Description = p.Description
-			}
-			return q
 		}
 	}
 	if _, ok := s.perms[p.Name]; !ok {
