@@ -269,49 +269,6 @@ func LoadInitialData(ctx context.Context, h *Home, adminPassword string) error {
 		return err
 	}
 	return h.Service.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
-		ids := make([]string, len(creates))
-		for i, c := range creates {
-			vals := tracker.Values{}
-			for k, v := range c.Props {
-				cv, err := initialValue(tx, c.Class, k, v, ids)
-				if err != nil {
-					return fmt.Errorf("initial_data.py:%d: %s.%s: %w", c.Line, c.Class, k, err)
-				}
-				vals[k] = cv
-			}
-			id, err := tx.Create(c.Class, vals)
-			if err != nil {
-				return fmt.Errorf("initial_data.py:%d: creating %s: %w", c.Line, c.Class, err)
-			}
-			ids[i] = id
-		}
-		return nil
+		return schemafile.Apply(tx, creates)
 	})
-}
-
-func initialValue(tx *tracker.Tx, class, prop string, v any, ids []string) (any, error) {
-	switch x := v.(type) {
-	case schemafile.NewID:
-		return tx.Coerce(class, prop, ids[x.Index])
-	case schemafile.PasswordSpec:
-		if x.Encrypted != "" {
-			return tracker.Password(x.Encrypted), nil
-		}
-		return tx.ParseValue(class, prop, x.Plaintext, nil)
-	case schemafile.DateSpec:
-		return tx.ParseValue(class, prop, string(x), nil)
-	case schemafile.IntervalSpec:
-		return tx.ParseValue(class, prop, string(x), nil)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			if n, ok := e.(schemafile.NewID); ok {
-				out[i] = ids[n.Index]
-			} else {
-				out[i] = e
-			}
-		}
-		return tx.Coerce(class, prop, out)
-	}
-	return tx.Coerce(class, prop, v)
 }
