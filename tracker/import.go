@@ -77,3 +77,37 @@ func (tx *Tx) JournalClass(class string) ([]JournalEntry, error) {
 	}
 	return tx.st.JournalClass(tx.ctx, c)
 }
+
+// Reindex rebuilds the full-text index entries of one item from its
+// indexed String properties and (text) content — `roundup-admin
+// reindex`. Only an Admin may reindex.
+func (tx *Tx) Reindex(class, id string) error {
+	if err := tx.checkImport(); err != nil {
+		return err
+	}
+	c, err := tx.Class(class)
+	if err != nil {
+		return err
+	}
+	it, err := tx.getRaw(c, id)
+	if err != nil {
+		return err
+	}
+	vals := Values{}
+	for _, p := range c.Props {
+		if p.Kind == String && p.Indexme && p.Name != "content" {
+			vals[p.Name], _ = it.Values[p.Name].(string)
+		}
+	}
+	if c.HasContent() {
+		b, err := tx.st.Content(tx.ctx, c, id)
+		if err != nil {
+			return err
+		}
+		vals["content"] = string(b)
+		if t, ok := it.Values["type"]; ok {
+			vals["type"] = t
+		}
+	}
+	return tx.index(c, id, vals)
+}
