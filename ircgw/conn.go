@@ -52,6 +52,10 @@ func (c *conn) run() {
 		if c.isRetired() || c.r.ctx.Err() != nil {
 			return
 		}
+		c.mu.Lock()
+		gone := c.expireLocked(time.Now())
+		c.mu.Unlock()
+		c.r.reportExpired(c, gone)
 		if c.r.retireIfEmpty(c, "") {
 			c.log.Info("server disconnected, nothing queued: connection closed", "error", errText(err))
 			return
@@ -61,7 +65,11 @@ func (c *conn) run() {
 		}
 		attempt++
 		d := c.r.backoff(attempt)
-		c.log.Warn("server disconnected, will reconnect", "error", errText(err),
+		msg := "server disconnected, will reconnect"
+		if !s.connected() {
+			msg = "cannot connect to server, will retry"
+		}
+		c.log.Warn(msg, "error", errText(err),
 			"retry_in", d.Round(time.Millisecond).String(), "queued", c.queueLen())
 		t := time.NewTimer(d)
 		select {

@@ -124,3 +124,32 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// shutdown shuts the relay down and fails on error.
+func shutdown(t testing.TB, r *Relay) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := r.Shutdown(ctx); err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// rawLines returns the raw lines the fake server read that start with
+// prefix.
+func rawLines(s *ircdtest.Server, prefix string) []string {
+	var out []string
+	for _, l := range s.Lines() {
+		if strings.HasPrefix(l.Text, prefix) {
+			out = append(out, l.Text)
+		}
+	}
+	return out
+}
+
+// stopNow shuts the relay down without waiting for undeliverable lines.
+func stopNow(r *Relay) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	r.Shutdown(ctx)
+}

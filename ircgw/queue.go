@@ -153,19 +153,10 @@ func (c *conn) nextLocked(now time.Time) (action, []expired) {
 	if c.retired {
 		return action{kind: actQuit}, nil
 	}
-	var gone []expired
+	gone := c.expireLocked(now)
 	var best *chanState
 	var wakeAt time.Time
 	for _, cs := range c.targets {
-		n := 0
-		for len(cs.msgs) > 0 && now.Sub(cs.msgs[0].enq) > c.r.opts.MaxAge {
-			cs.msgs = cs.msgs[1:]
-			n++
-		}
-		if n > 0 {
-			c.queued -= n
-			gone = append(gone, expired{target: cs.name, lines: n})
-		}
 		if len(cs.msgs) == 0 || cs.joining {
 			continue
 		}
@@ -212,6 +203,24 @@ func (c *conn) nextLocked(now time.Time) (action, []expired) {
 		}
 	}
 	return action{kind: actWait, until: wakeAt}, gone
+}
+
+// expireLocked drops the lines older than MaxAge and returns them for
+// logging. c.mu is held.
+func (c *conn) expireLocked(now time.Time) []expired {
+	var gone []expired
+	for _, cs := range c.targets {
+		n := 0
+		for len(cs.msgs) > 0 && now.Sub(cs.msgs[0].enq) > c.r.opts.MaxAge {
+			cs.msgs = cs.msgs[1:]
+			n++
+		}
+		if n > 0 {
+			c.queued -= n
+			gone = append(gone, expired{target: cs.name, lines: n})
+		}
+	}
+	return gone
 }
 
 // expired reports lines dropped for age.

@@ -40,6 +40,7 @@ type session struct {
 	inflight  *inflight
 	delivered int
 	failErr   error
+	closing   bool
 }
 
 // inflight is the PRIVMSG waiting for the PONG of the PING written after
@@ -63,6 +64,13 @@ func newSession(c *conn) *session {
 		joins:  make(map[string]string),
 		sent:   make(map[string]time.Time),
 	}
+}
+
+// connected reports whether the dial succeeded.
+func (s *session) connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wire != nil
 }
 
 func (s *session) deliveredCount() int {
@@ -114,7 +122,11 @@ func (s *session) run() error {
 		onConn: func(w *wireConn) {
 			s.mu.Lock()
 			s.wire = w
+			closing := s.closing
 			s.mu.Unlock()
+			if closing {
+				w.Close()
+			}
 		},
 	}
 	if k.tls {
@@ -159,15 +171,21 @@ func (s *session) watch() {
 	case <-s.done:
 		return
 	}
-	// girc ignores Close until its Connect has started: repeat it.
-	for {
-		s.client.Close()
-		select {
-		case <-s.done:
-			return
-		case <-time.After(100 * time.Millisecond):
-		}
+	s.close()
+}
+
+// close ends the connection by closing its socket (or aborting the dial):
+// girc's Close races with its Connect when called from another
+// goroutine, a socket error does not.
+func (s *session) close() {
+	s.mu.Lock()
+	s.closing = true
+	w := s.wire
+	s.mu.Unlock()
+	if w != nil {
+		w.Close()
 	}
+	s.cancel() // aborts a dial in progress
 }
 
 // fail ends the connection for a reason of ours (write error, missing
@@ -178,7 +196,7 @@ func (s *session) fail(err error) {
 		s.failErr = err
 	}
 	s.mu.Unlock()
-	s.client.Close()
+	s.close()
 }
 
 func (s *session) nextNick() string {

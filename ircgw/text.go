@@ -46,12 +46,13 @@ func cutLine(s string, limit int, wordWrap bool) (line, rest string) {
 	if len(s) <= limit {
 		return s, ""
 	}
-	if limit < utf8.UTFMax {
-		limit = utf8.UTFMax // always make progress
-	}
-	cut := limit
+	cut := max(limit, 0)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
+	}
+	if cut == 0 {
+		// Not even one character fits: send one anyway, to make progress.
+		_, cut = utf8.DecodeRuneInString(s)
 	}
 	if wordWrap {
 		if sp := strings.LastIndexByte(s[:cut+1], ' '); sp >= limit/2 && sp <= cut {

@@ -22,7 +22,7 @@ func (s *session) writeLoop() {
 		c.mu.Lock()
 		a, gone := c.nextLocked(time.Now())
 		c.mu.Unlock()
-		s.reportExpired(gone)
+		c.r.reportExpired(c, gone)
 		switch a.kind {
 		case actQuit:
 			c.mu.Lock()
@@ -237,13 +237,14 @@ func (s *session) quit(reason string) {
 		case <-s.c.r.ctx.Done():
 		}
 	}
-	s.client.Close()
+	s.close()
 }
 
-func (s *session) reportExpired(gone []expired) {
+// reportExpired counts and logs lines dropped for age.
+func (r *Relay) reportExpired(c *conn, gone []expired) {
 	for _, g := range gone {
-		s.c.r.stats.dropExpired.Add(uint64(g.lines))
-		s.c.log.Error("dropping lines that waited too long", "target", g.target, "lines", g.lines,
-			"max_age", s.c.r.opts.MaxAge.String())
+		r.stats.dropExpired.Add(uint64(g.lines))
+		c.log.Error("dropping lines that waited too long", "target", g.target, "lines", g.lines,
+			"max_age", r.opts.MaxAge.String())
 	}
 }

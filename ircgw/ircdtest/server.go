@@ -56,6 +56,8 @@ type Config struct {
 	TakenNicks map[string]bool
 	// NickLen is the longest nick accepted (default 30); longer gets 432.
 	NickLen int
+	// NickError, if set, may return "432" or "433" to refuse a nick.
+	NickError func(nick string) string
 	// SASL, when non-nil, advertises CAP sasl and accepts these PLAIN
 	// user → password pairs; EXTERNAL succeeds for clients that
 	// presented a TLS certificate.
@@ -322,6 +324,18 @@ func (s *Server) Kick(channel, nick, reason string) {
 			s.broadcastLocked(channel, ":op!op@irc.fake KICK "+channel+" "+c.Nick+" :"+reason)
 			delete(members, id)
 			delete(c.channels, casefold(channel))
+		}
+	}
+}
+
+// SendTo writes a raw line to the clients using nick (e.g. a server
+// PING).
+func (s *Server) SendTo(nick, line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.clients {
+		if casefold(c.Nick) == casefold(nick) {
+			c.send(line)
 		}
 	}
 }

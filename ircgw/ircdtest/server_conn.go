@@ -240,7 +240,13 @@ func (s *Server) handleNick(c *Client, nick string) {
 			taken = true
 		}
 	}
+	refused := ""
+	if s.cfg.NickError != nil {
+		refused = s.cfg.NickError(nick)
+	}
 	switch {
+	case refused != "":
+		s.numeric(c, refused, nick+" :Nickname refused")
 	case nick == "" || len(nick) > max || strings.ContainsAny(nick, " ,*?!@#:") || (nick[0] >= '0' && nick[0] <= '9'):
 		s.numeric(c, "432", nick+" :Erroneous nickname")
 	case taken:
