@@ -63,3 +63,71 @@ func TestNgircdText(t *testing.T) {
 	}
 	t.Logf("long line: %d bytes, wide line: %d bytes", len(got[0]), len(got[1]))
 }
+
+// TestNgircdKickBan: an operator KICKs and bans the relay on a real
+// ngIRCd; the queued lines wait (the JOIN fails with 474, the channel is
+// parked) and arrive, in order, once the ban is lifted.
+func TestNgircdKickBan(t *testing.T) {
+	t.Parallel()
+	ng := ircdtest.StartNgircd(t, ircdtest.NgircdConfig{})
+	op := ircdtest.NewObserver(t, ng.Addr, "chanop", "#op") // creator: channel operator
+	r, logs := newRelay(t, fastOptions())
+	r.Send(context.Background(), []string{ngURL(ng, "op")}, "before")
+	op.WaitTexts(t, "#op", 1, wait)
+
+	op.Send("MODE #op +b irker*!*@*")
+	op.Send("KICK #op " + relayNick(t, op) + " :out")
+	logs.waitFor(t, "irker has been kicked from channel")
+	for i := range 5 {
+		r.Send(context.Background(), []string{ngURL(ng, "op")}, fmt.Sprintf("queued %d", i))
+	}
+	logs.waitFor(t, "cannot join channel, parking it")
+	op.Send("MODE #op -b irker*!*@*")
+	got := op.WaitTexts(t, "#op", 6, wait)
+	want := []string{"before", "queued 0", "queued 1", "queued 2", "queued 3", "queued 4"}
+	if !equal(got, want) {
+		t.Errorf("texts = %q, want %q", got, want)
+	}
+}
+
+// relayNick finds the relay's nick from what the observer saw.
+func relayNick(t *testing.T, o *ircdtest.Observer) string {
+	t.Helper()
+	for _, m := range o.Messages() {
+		if strings.HasPrefix(m.From, "irker") {
+			return m.From
+		}
+	}
+	t.Fatalf("no message from the relay seen")
+	return ""
+}
+
+// TestNgircdChannelLimit: with ngIRCd's MaxJoins = 2 (advertised as
+// CHANLIMIT=#&+:2, a form irkerd ignores) four channels need two
+// connections.
+func TestNgircdChannelLimit(t *testing.T) {
+	t.Parallel()
+	ng := ircdtest.StartNgircd(t, ircdtest.NgircdConfig{MaxJoins: 2})
+	o1 := ircdtest.NewObserver(t, ng.Addr, "watch1", "#c0", "#c1")
+	o2 := ircdtest.NewObserver(t, ng.Addr, "watch2", "#c2", "#c3")
+	r, _ := newRelay(t, fastOptions())
+	var to []string
+	for i := range 4 {
+		to = append(to, ngURL(ng, fmt.Sprintf("c%d", i)))
+	}
+	for i := range 3 {
+		if err := r.Send(context.Background(), to, fmt.Sprintf("m%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"m0", "m1", "m2"}
+	for i, o := range []*ircdtest.Observer{o1, o1, o2, o2} {
+		ch := fmt.Sprintf("#c%d", i)
+		if got := o.WaitTexts(t, ch, 3, wait); !equal(got, want) {
+			t.Errorf("%s texts = %q, want %q", ch, got, want)
+		}
+	}
+	if n := r.Stats().Connections; n != 2 {
+		t.Errorf("connections = %d, want 2", n)
+	}
+}
