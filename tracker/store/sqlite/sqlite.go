@@ -102,8 +102,8 @@ func (dialect) Migrations() [][]string {
 			date INTEGER NOT NULL, userid INTEGER, action TEXT NOT NULL, params TEXT)`,
 		`CREATE INDEX __journal_item ON __journal (class, nodeid)`,
 		`CREATE INDEX __journal_date ON __journal (date)`,
-		`CREATE TABLE __textdoc (docid INTEGER PRIMARY KEY, class TEXT NOT NULL, nodeid INTEGER NOT NULL, prop TEXT NOT NULL)`,
-		`CREATE UNIQUE INDEX __textdoc_item ON __textdoc (class, nodeid, prop)`,
+		`CREATE TABLE __textfield (id INTEGER PRIMARY KEY, class TEXT NOT NULL, prop TEXT NOT NULL, UNIQUE (class, prop))`,
+		// rowid = text field << 40 | item id (see IndexText).
 		`CREATE VIRTUAL TABLE __textindex USING fts5(words, content='', contentless_delete=1, tokenize='unicode61')`,
 		`CREATE TABLE __outbox (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, okey TEXT NOT NULL, payload BLOB,
 			created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL,
@@ -113,29 +113,19 @@ func (dialect) Migrations() [][]string {
 	}}
 }
 
-func (dialect) IndexText(ctx context.Context, tx *sql.Tx, class string, id int64, prop, words string) error {
-	var docid int64
-	err := tx.QueryRowContext(ctx, `SELECT docid FROM __textdoc WHERE class = ? AND nodeid = ? AND prop = ?`, class, id, prop).Scan(&docid)
-	switch {
-	case err == sql.ErrNoRows:
-		if words == "" {
-			return nil
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO __textdoc (class, nodeid, prop) VALUES (?, ?, ?) RETURNING docid`, class, id, prop).Scan(&docid); err != nil {
-			return err
-		}
-	case err != nil:
+// textRowid packs a text field number and an item id into an FTS rowid,
+// so hits carry their class and item without a lookup table.
+func textRowid(field, id int64) int64 { return field<<40 | id }
+
+func (dialect) IndexText(ctx context.Context, tx *sql.Tx, field, id int64, words string) error {
+	rowid := textRowid(field, id)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE rowid = ?`, rowid); err != nil {
 		return err
-	default:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE rowid = ?`, docid); err != nil {
-			return err
-		}
-		if words == "" {
-			_, err := tx.ExecContext(ctx, `DELETE FROM __textdoc WHERE docid = ?`, docid)
-			return err
-		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO __textindex (rowid, words) VALUES (?, ?)`, docid, words)
+	if words == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO __textindex (rowid, words) VALUES (?, ?)`, rowid, words)
 	return err
 }
 
@@ -144,6 +134,6 @@ func (dialect) TextHits(words []string) (string, []any) {
 	for i, w := range words {
 		q[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 	}
-	return `SELECT d.class, d.nodeid FROM __textdoc d WHERE d.docid IN (SELECT rowid FROM __textindex WHERE __textindex MATCH ?)`,
+	return `SELECT rowid >> 40 AS field, rowid & 1099511627775 AS nodeid FROM __textindex WHERE __textindex MATCH ?`,
 		[]any{strings.Join(q, " ")}
 }

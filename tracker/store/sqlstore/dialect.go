@@ -43,10 +43,11 @@ type Dialect interface {
 	// ResetSequence moves the id source past the largest id (after an
 	// import that kept ids).
 	ResetSequence(ctx context.Context, tx *sql.Tx, table string) error
-	// IndexText replaces the index entry for (class, id, prop) with the
-	// pre-tokenised words (tracker/search.IndexText).
-	IndexText(ctx context.Context, tx *sql.Tx, class string, id int64, prop, words string) error
-	// TextHits returns a query selecting (class, nodeid) rows whose
+	// IndexText replaces the index entry of one text field (a numbered
+	// class.property, see __textfield) of item id with the pre-tokenised
+	// words (tracker/search.IndexText); "" removes it.
+	IndexText(ctx context.Context, tx *sql.Tx, field, id int64, words string) error
+	// TextHits returns a query selecting (field, nodeid) rows whose
 	// indexed words contain all the given words, and its arguments.
 	TextHits(words []string) (string, []any)
 	// ForUpdateSkipLocked is the locking clause for outbox claims ("" on

@@ -210,36 +210,46 @@ func escapeLike(s string) string {
 // textCond matches items whose own indexed text, or the indexed text of
 // an item they link to, holds every query word (Roundup's
 // Indexer.search: hits on messages and files map back to their issues).
+// The matching ids are gathered into one UNION so the database walks the
+// (few) hits instead of every item.
 func (b *qb) textCond(alias string, ci *classInfo) string {
 	var parts []string
 	hit := func(class string) string {
-		return "SELECT nodeid FROM hits WHERE class = " + b.arg(class)
+		fields := b.s.textFieldsOf(class)
+		if len(fields) == 0 {
+			return ""
+		}
+		l := make([]string, len(fields))
+		for i, f := range fields {
+			l[i] = strconv.FormatInt(f, 10)
+		}
+		return "SELECT nodeid FROM hits WHERE field IN (" + strings.Join(l, ", ") + ")"
 	}
-	if hasIndexed(ci.c) {
-		parts = append(parts, alias+".id IN ("+hit(ci.c.Name)+")")
+	if h := hit(ci.c.Name); h != "" {
+		parts = append(parts, h)
 	}
 	for _, p := range ci.c.Props {
 		if !p.Kind.IsLink() || p.Class == ci.c.Name || p.Computed {
 			continue
 		}
-		tc := b.s.schema.Class(p.Class)
-		if tc == nil || !hasIndexed(tc) {
+		h := hit(p.Class)
+		if h == "" {
 			continue
 		}
 		if p.Kind == tracker.Link {
-			parts = append(parts, colRef(alias, p)+" IN ("+hit(tc.Name)+")")
+			parts = append(parts, "SELECT id FROM "+ci.table+" WHERE _"+p.Name+" IN ("+h+")")
 			continue
 		}
 		table, own, other, err := b.junction(ci, p)
 		if err != nil {
 			continue
 		}
-		parts = append(parts, alias+".id IN (SELECT "+own+" FROM "+table+" WHERE "+other+" IN ("+hit(tc.Name)+"))")
+		parts = append(parts, "SELECT "+own+" FROM "+table+" WHERE "+other+" IN ("+h+")")
 	}
 	if len(parts) == 0 {
 		return "1 = 0"
 	}
-	return "(" + strings.Join(parts, " OR ") + ")"
+	return alias + ".id IN (" + strings.Join(parts, " UNION ") + ")"
 }
 
 func hasIndexed(c *tracker.Class) bool {
@@ -254,7 +264,7 @@ func hasIndexed(c *tracker.Class) bool {
 // sortSQL returns the ORDER BY list and the joins it needs.
 func (b *qb) sortSQL(ci *classInfo, keys []tracker.SortKey) (string, string, error) {
 	var order, joins []string
-	idLast := false
+	idLast, lastDesc := false, false
 	for _, k := range keys {
 		p := ci.c.Prop(k.Prop)
 		if p == nil {
@@ -294,10 +304,16 @@ func (b *qb) sortSQL(ci *classInfo, keys []tracker.SortKey) (string, string, err
 			dir = " DESC"
 		}
 		order = append(order, expr+dir+b.s.d.NullsFirst(k.Desc))
-		idLast = expr == "a0.id"
+		idLast, lastDesc = expr == "a0.id", k.Desc
 	}
+	// Ties break by id in the direction of the last key, so an index
+	// on the sort column (which ends in the row id) yields the order.
 	if !idLast {
-		order = append(order, "a0.id ASC")
+		if lastDesc {
+			order = append(order, "a0.id DESC")
+		} else {
+			order = append(order, "a0.id ASC")
+		}
 	}
 	return strings.Join(order, ", "), strings.Join(joins, " "), nil
 }

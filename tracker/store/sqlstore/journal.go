@@ -84,7 +84,11 @@ func (t *Tx) PackJournal(ctx context.Context, before time.Time) (int, error) {
 // Index replaces the full-text entry of one property.
 func (t *Tx) Index(ctx context.Context, c *tracker.Class, id, prop, text string) error {
 	words := indexText(t.s, text)
-	if err := t.s.d.IndexText(ctx, t.tx, c.Name, tracker.IDInt(id), prop, words); err != nil {
+	field, err := t.s.textField(c.Name, prop)
+	if err != nil {
+		return err
+	}
+	if err := t.s.d.IndexText(ctx, t.tx, field, tracker.IDInt(id), words); err != nil {
 		return fmt.Errorf("indexing %s%s.%s: %w", c.Name, id, prop, err)
 	}
 	return nil

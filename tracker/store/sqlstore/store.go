@@ -20,7 +20,8 @@ type Store struct {
 	mu      sync.RWMutex
 	schema  *tracker.Schema
 	classes map[string]*classInfo
-	queries sync.Map // query text -> rebound text
+	fields  map[[2]string]int64 // indexed class.prop -> text field number
+	queries sync.Map            // query text -> rebound text
 }
 
 // New wraps opened databases. Call Migrate before use; Sync then creates

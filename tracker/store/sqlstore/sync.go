@@ -129,10 +129,17 @@ func (s *Store) Sync(ctx context.Context, schema *tracker.Schema) ([]string, err
 			return nil, fmt.Errorf("recording class %s: %w", c.Name, err)
 		}
 	}
+	fields, err := s.syncTextFields(ctx, tx, schema)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	s.setSchema(schema)
+	s.mu.Lock()
+	s.fields = fields
+	s.mu.Unlock()
 	return changes, nil
 }
 
@@ -174,10 +181,13 @@ func (s *Store) columnDDL(p *tracker.Property) []string {
 	return cols
 }
 
+// propIndexes indexes Link columns together with activity, so both
+// "items linking to X" and the common index page "status open, most
+// recent activity first" are answered from the index without sorting.
 func (s *Store) propIndexes(c *tracker.Class, p *tracker.Property) []string {
 	if p.Kind == tracker.Link {
 		t := tableName(c.Name)
-		return []string{fmt.Sprintf("CREATE INDEX %s__%s_idx ON %s (_%s)", t, p.Name, t, p.Name)}
+		return []string{fmt.Sprintf("CREATE INDEX %s__%s_idx ON %s (_%s, _activity)", t, p.Name, t, p.Name)}
 	}
 	return nil
 }
