@@ -13,9 +13,11 @@ import (
 // csvWriter writes rows as Python's csv.writer does with Roundup's
 // colon_separated dialect (csv.excel with delimiter ':') and
 // lineterminator '\n': QUOTE_MINIMAL quotes a field holding the
-// delimiter, the quote character or a line break, doubling quotes.
-// (encoding/csv also quotes fields starting with a space, which Python
-// does not, hence this writer.)
+// delimiter, the quote character or a line break, doubling quotes. The
+// fields are repr()s, which never hold a raw line break, so in practice
+// only ':' and '"' cause quoting (Python 3.11 would not quote a lone
+// '\r'; quoting it keeps such a field readable). encoding/csv also quotes
+// fields starting with a space, which Python does not, hence this writer.
 type csvWriter struct {
 	w   *bufio.Writer
 	err error

@@ -174,7 +174,7 @@ func parseDate(v any) (time.Time, error) {
 		for i := range n {
 			k, ok := x[i].(int64)
 			if !ok {
-				return time.Time{}, fmt.Errorf("date %s: element %d is not an int", schemafile.Repr(v), i+1)
+				return time.Time{}, fmt.Errorf("date %s: element %d is not an int", tupleRepr(v), i+1)
 			}
 			n[i] = int(k)
 		}
@@ -185,17 +185,17 @@ func parseDate(v any) (time.Time, error) {
 		case float64:
 			sec = s
 		default:
-			return time.Time{}, fmt.Errorf("date %s: seconds are not a number", schemafile.Repr(v))
+			return time.Time{}, fmt.Errorf("date %s: seconds are not a number", tupleRepr(v))
 		}
 		sec = min(sec, 59.999)
 		if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23 || n[4] > 59 || sec < 0 {
-			return time.Time{}, fmt.Errorf("date %s is out of range", schemafile.Repr(v))
+			return time.Time{}, fmt.Errorf("date %s is out of range", tupleRepr(v))
 		}
 		ms := int64(math.Round(sec * 1000))
 		t := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], 0, 0, time.UTC)
 		return t.Add(time.Duration(ms) * time.Millisecond), nil
 	}
-	return time.Time{}, fmt.Errorf("%s is not a date tuple (y, m, d, H, M, S, 0, 0, 0)", schemafile.Repr(v))
+	return time.Time{}, fmt.Errorf("%s is not a date tuple (y, m, d, H, M, S, 0, 0, 0)", tupleRepr(v))
 }
 
 // parseInterval reads an interval as date.Interval(value) does: a
@@ -220,7 +220,7 @@ func parseInterval(v any) (tracker.Interval, error) {
 			case float64:
 				n[i] = int(k)
 			default:
-				return tracker.Interval{}, fmt.Errorf("interval %s: element %d is not a number", schemafile.Repr(v), i+1)
+				return tracker.Interval{}, fmt.Errorf("interval %s: element %d is not a number", tupleRepr(v), i+1)
 			}
 		}
 		if len(n) == 6 {
@@ -232,9 +232,18 @@ func parseInterval(v any) (tracker.Interval, error) {
 		}
 		return iv, nil
 	}
-	return tracker.Interval{}, fmt.Errorf("%s is not an interval tuple (sign, y, m, d, H, M, S)", schemafile.Repr(v))
+	return tracker.Interval{}, fmt.Errorf("%s is not an interval tuple (sign, y, m, d, H, M, S)", tupleRepr(v))
 }
 
 // parseField reads one CSV field, a Python literal written by
 // repr_export, as eval_import does.
 func parseField(s string) (any, error) { return schemafile.ParseLiteral(s) }
+
+// tupleRepr prints a parsed date or interval the way the file wrote it
+// (ParseLiteral reads tuples as []any, which Repr would print as a list).
+func tupleRepr(v any) string {
+	if l, ok := v.([]any); ok {
+		return schemafile.Repr(schemafile.Tuple(l))
+	}
+	return schemafile.Repr(v)
+}
