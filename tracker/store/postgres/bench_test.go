@@ -21,7 +21,7 @@ func benchOpen(b *testing.B, name string, fresh bool) tracker.Store {
 		b.Skip("CORRAL_TEST_POSTGRES not set")
 	}
 	ctx := context.Background()
-	schema := "corral_bench_v2_" + strings.NewReplacer("-", "_").Replace(name)
+	schema := "corral_bench_v3_" + strings.NewReplacer("-", "_").Replace(name)
 	if fresh {
 		c, err := pgx.Connect(ctx, dsn)
 		if err != nil {

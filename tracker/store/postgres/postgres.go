@@ -77,12 +77,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*sqlstore.Store, error
 
 type dialect struct{}
 
-func (dialect) Name() string       { return "postgresql" }
-func (dialect) BlobType() string   { return "BYTEA" }
-func (dialect) IDType() string     { return "BIGINT" }
-func (dialect) ILike() string      { return "ILIKE" }
-func (dialect) LockRow() string    { return " FOR UPDATE" }
-func (dialect) SchemaLock() string { return "SELECT pg_advisory_xact_lock(hashtext(current_schema()))" }
+func (dialect) Name() string          { return "postgresql" }
+func (dialect) BlobType() string      { return "BYTEA" }
+func (dialect) IDType() string        { return "BIGINT" }
+func (dialect) ILike() string         { return "ILIKE" }
+func (dialect) LockRow() string       { return " FOR UPDATE" }
+func (dialect) IndexNulls() string    { return " NULLS FIRST" }
+func (dialect) Maintenance() []string { return []string{"VACUUM ANALYZE"} }
+func (dialect) SchemaLock() string    { return "SELECT pg_advisory_xact_lock(hashtext(current_schema()))" }
 
 func (dialect) ForUpdateSkipLocked() string { return " FOR UPDATE OF o SKIP LOCKED" }
 

@@ -18,7 +18,7 @@ func benchOpen(b *testing.B, name string, fresh bool) tracker.Store {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	p := filepath.Join(dir, "sqlite-v2-"+name+".db")
+	p := filepath.Join(dir, "sqlite-v3-"+name+".db")
 	if fresh {
 		for _, f := range []string{p, p + "-wal", p + "-shm"} {
 			os.Remove(f)

@@ -65,6 +65,8 @@ func (dialect) CreateSequence(string) []string { return nil }
 func (dialect) ForUpdateSkipLocked() string    { return "" }
 func (dialect) SchemaLock() string             { return "" }
 func (dialect) LockRow() string                { return "" }
+func (dialect) IndexNulls() string             { return "" }
+func (dialect) Maintenance() []string          { return []string{"ANALYZE", "PRAGMA optimize"} }
 
 func (dialect) ColumnType(k tracker.Kind) string {
 	switch k {

@@ -53,6 +53,12 @@ type Dialect interface {
 	// ForUpdateSkipLocked is the locking clause for outbox claims ("" on
 	// SQLite, where the single writer already serialises claims).
 	ForUpdateSkipLocked() string
+	// IndexNulls is appended to sortable index columns so NULLs sort
+	// first ascending (and last descending), the order filters use.
+	IndexNulls() string
+	// Maintenance statements refresh planner statistics and reclaim
+	// space (SQLite ANALYZE, PostgreSQL VACUUM ANALYZE).
+	Maintenance() []string
 	// LockRow is the clause locking a selected row for update ("" on
 	// SQLite).
 	LockRow() string

@@ -98,6 +98,18 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// Maintain refreshes planner statistics and reclaims space (run after
+// bulk loads and periodically): SQLite ANALYZE, PostgreSQL VACUUM
+// ANALYZE.
+func (s *Store) Maintain(ctx context.Context) error {
+	for _, st := range s.d.Maintenance() {
+		if _, err := s.w.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("%s: %w", st, err)
+		}
+	}
+	return nil
+}
+
 // Begin starts a transaction.
 func (s *Store) Begin(ctx context.Context, write bool) (tracker.StoreTx, error) {
 	db := s.r

@@ -187,7 +187,7 @@ func (s *Store) columnDDL(p *tracker.Property) []string {
 func (s *Store) propIndexes(c *tracker.Class, p *tracker.Property) []string {
 	if p.Kind == tracker.Link {
 		t := tableName(c.Name)
-		return []string{fmt.Sprintf("CREATE INDEX %s__%s_idx ON %s (_%s, _activity)", t, p.Name, t, p.Name)}
+		return []string{fmt.Sprintf("CREATE INDEX %s__%s_idx ON %s (_%s, _activity%s)", t, p.Name, t, p.Name, s.d.IndexNulls())}
 	}
 	return nil
 }
@@ -226,8 +226,8 @@ func (s *Store) createClass(c *tracker.Class) []string {
 	stmts := []string{fmt.Sprintf("CREATE TABLE %s (%s)", t, strings.Join(cols, ", "))}
 	stmts = append(stmts, s.d.CreateSequence(t)...)
 	stmts = append(stmts,
-		fmt.Sprintf("CREATE INDEX %s__activity_idx ON %s (_activity)", t, t),
-		fmt.Sprintf("CREATE INDEX %s__creation_idx ON %s (_creation)", t, t),
+		fmt.Sprintf("CREATE INDEX %s__activity_idx ON %s (_activity%s)", t, t, s.d.IndexNulls()),
+		fmt.Sprintf("CREATE INDEX %s__creation_idx ON %s (_creation%s)", t, t, s.d.IndexNulls()),
 		fmt.Sprintf("CREATE INDEX %s__creator_idx ON %s (_creator)", t, t))
 	if c.KeyProp != "" {
 		stmts = append(stmts, s.keyIndex(c))
