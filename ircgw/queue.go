@@ -56,7 +56,9 @@ func (c *conn) enqueueLocked(cs *chanState, t Target, lines []string, now time.T
 		}
 		cs.msgs = append(cs.msgs, &item{seq: c.r.seq.Add(1), text: l, enq: now, joinOnly: l == ""})
 		c.queued++
-		c.r.stats.queued.Add(1)
+		if l != "" {
+			c.r.stats.queued.Add(1)
+		}
 	}
 	return dropped
 }

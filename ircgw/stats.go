@@ -14,7 +14,8 @@ type Stats struct {
 	// TargetsRejected counts target URLs skipped inside otherwise valid
 	// requests.
 	TargetsRejected uint64
-	// LinesQueued counts message lines accepted for delivery.
+	// LinesQueued counts message lines accepted for delivery (not the
+	// JOIN-only requests of an empty privmsg).
 	LinesQueued uint64
 	// LinesDelivered counts PRIVMSGs the server accepted (confirmed by
 	// the PING that followed them, unless NoConfirm).
