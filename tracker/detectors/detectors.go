@@ -16,10 +16,23 @@
 // missing piece instead of failing on the first write.
 //
 // Detectors read their settings through the Service: config.ini
-// (Service.Config: [nosy] add_author, [tracker] web, [irker] ...) and
+// (Service.Config: [nosy] add_author, the tracker's web URL, [irker] ...) and
 // detectors/config.ini (Service.DetectorConfig: [main] busybody_email,
 // [irker] channels, [autonosy] release_managers, ...), at the time they
 // run, so a reloaded configuration takes effect without re-installing.
+// The settings, by detector (detectors/config.ini unless marked C for
+// config.ini or C/D for config.ini first, then detectors/config.ini):
+//
+//	messagesummary         C   [mailgw] keep_quoted_text, eol_re, blankline_re
+//	nosyreaction           C   [nosy] add_author, add_recipients (yes/no/new, default new)
+//	                       C/D [nosy] property_changes (yes/no, default no)
+//	                           [nosyreaction] add_creator (yes/no, default: bpo schema)
+//	classic_statusauditor      [statusauditor] chatting_requires_two_users
+//	userauditor                [userauditor] username_charset (bpo/roundup, default bpo)
+//	autonosy                   [autonosy] release_managers
+//	pull_request               [pull_request] repository (OWNER/REPO)
+//	irker                  C/D [irker] channels, announce_changes; C [tracker] web
+//	busybody, tellteam         [main] busybody_email, triage_email, spambayes_spam_cutoff
 //
 // Reactors never send anything themselves: they enqueue outbox events
 // (tracker.EventNosy, tracker.EventIrker, tracker.EventMail) inside the

@@ -61,7 +61,7 @@ func installIrker(s *tracker.Service) (func(), error) {
 	n.prop("user", "username", tracker.String)
 	d := &irker{}
 	if p := n.optional("issue", "status"); p != nil && p.Kind == tracker.Link {
-		d.status = true
+		d.statusClass = p.Class
 	}
 	checkBool(n, s, "irker", "announce_changes")
 	if err := n.err(); err != nil {
@@ -74,8 +74,9 @@ func installIrker(s *tracker.Service) (func(), error) {
 }
 
 type irker struct {
-	// status: the issue class has a status Link.
-	status bool
+	// statusClass is the class issue.status links to ("" when the issue
+	// class has no status Link).
+	statusClass string
 }
 
 // react is irker.py's notify_irker.
@@ -99,14 +100,14 @@ func (d *irker) react(tx *tracker.Tx, ch *tracker.Change) error {
 	}
 	var log strings.Builder
 	statusChanged := false
-	if d.status {
+	if d.statusClass != "" {
 		if now := issue.Str("status"); now != oldStr(ch, "status") {
 			switch {
 			case ch.Old == nil:
 				log.WriteString("[new] ")
 				statusChanged = true
 			case now != "":
-				log.WriteString("[" + tx.Label("status", now) + "] ")
+				log.WriteString("[" + tx.Label(d.statusClass, now) + "] ")
 				statusChanged = true
 			}
 		}

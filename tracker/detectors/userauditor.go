@@ -27,11 +27,14 @@ const (
 // Roundup 2.6's address syntax ("the 99.99% solution for syntax only",
 // regular-expressions.info): a full address when it holds an '@', else a
 // local part alone.
-var (
+const (
 	emailLocalPart = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 	emailDomain    = `(?:localhost|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9]))`
-	emailFull      = regexp.MustCompile(`(?i)^` + emailLocalPart + `@` + emailDomain + `$`)
-	emailLocal     = regexp.MustCompile(`(?i)^` + emailLocalPart + `$`)
+)
+
+var (
+	emailFull  = regexp.MustCompile(`(?i)^` + emailLocalPart + `@` + emailDomain + `$`)
+	emailLocal = regexp.MustCompile(`(?i)^` + emailLocalPart + `$`)
 )
 
 // installUserAuditor is `userauditor`: bpo's detectors/userauditor.py
