@@ -113,6 +113,8 @@ func nosyOptions() []Option {
 			Help: "Add the recipients (To:, Cc:) of a message to the nosy list:\n\"new\", \"yes\" or \"no\", as for add_author."},
 		{Name: "email_sending", Kind: Choice, Default: "multiple", Choices: []string{"single", "multiple"},
 			Help: "\"multiple\" sends a separate email to each recipient, so no one\nsees another's address; \"single\" sends one email with every\nrecipient as Cc (Roundup's default)."},
+		{Name: "property_changes", Kind: Bool, Default: "no",
+			Help: "Mail the nosy list a change note when only properties change\n(no new message), as bugs.python.org's own mailer did. Roundup\nsends nothing then."},
 		{Name: "max_attachment_size", Kind: Int, Default: "9223372036854775807", Min: 0, HasMin: true,
 			Help: "Files larger than this many bytes are not attached to nosy\nmails but linked to the tracker's download page."},
 	}

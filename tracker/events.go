@@ -14,8 +14,11 @@ const (
 	EventNosy = "nosy"
 	// EventIrker asks the IRC announcer to send a line (bpo's irker.py).
 	EventIrker = "irker"
-	// EventMail is a ready-made mail (bounce, registration, busybody copy).
+	// EventMail is a ready-made mail (bounce, registration, reset).
 	EventMail = "mail"
+	// EventCopy asks the mailer for a copy of a new-issue or change
+	// notification to fixed addresses (bpo's busybody and tellteam).
+	EventCopy = "copy"
 )
 
 // ChangeEvent describes one committed change of an item for the outbox

@@ -104,9 +104,10 @@ func (tx *Tx) Create(class string, vals Values) (string, error) {
 
 // Set changes properties of an item (Roundup's Class.set): only values
 // that differ from the stored ones count as changes; Edit permission is
-// checked per changed property on the item; auditors may adjust or veto;
-// the journal records the old values and multilink deltas; nothing is
-// written (and activity is not touched) when nothing changes.
+// checked per changed property on the item; auditors see all given values
+// and may adjust them or veto; the journal records the old values and
+// multilink deltas; nothing is written (and activity is not touched) when
+// nothing changes.
 func (tx *Tx) Set(class, id string, vals Values) error {
 	c, err := tx.Class(class)
 	if err != nil {
@@ -137,7 +138,10 @@ func (tx *Tx) Set(class, id string, vals Values) error {
 	if len(diff) == 0 {
 		return nil
 	}
-	ch := &Change{Class: c, ID: id, Action: "set", New: diff, Old: old}
+	// Auditors see every value the caller gave, changed or not, as
+	// Roundup's fireAuditors('set') does before set_inner drops the
+	// unchanged ones: "[status=pending]" on a pending issue is explicit.
+	ch := &Change{Class: c, ID: id, Action: "set", New: nv, Old: old}
 	if err := tx.runHooks(tx.s.hooks.auditors, ch); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // create and set sending a copy of every notification to the addresses
 // of detectors/config.ini [main] busybody_email (comma separated), "for
 // a busybody list that wants to know about EVERY change". It enqueues a
-// tracker.EventMail event with a MailCopy payload (key: the issue
+// tracker.EventCopy event with a MailCopy payload (key: the issue
 // designator) for each message the change adds that is not spam, or —
 // for a change without new messages — one without a message (the change
 // note alone). A change whose new messages are all spam sends nothing.
@@ -46,7 +46,7 @@ func busyReaction(tx *tracker.Tx, ch *tracker.Change) error {
 	ev := tracker.NewChangeEvent(tx, ch)
 	msgs := addedIDs(ch, "messages")
 	if len(msgs) == 0 {
-		return enqueueJSON(tx, tracker.EventMail, designator(ch), MailCopy{Detector: "busybody", To: to, Event: ev})
+		return enqueueJSON(tx, tracker.EventCopy, designator(ch), MailCopy{Detector: "busybody", To: to, Event: ev})
 	}
 	return mailCopies(tx, ch, "busybody", to, msgs, ev)
 }
@@ -61,7 +61,7 @@ func mailCopies(tx *tracker.Tx, ch *tracker.Change, detector string, to, msgs []
 		if spam {
 			continue
 		}
-		if err := enqueueJSON(tx, tracker.EventMail, designator(ch), MailCopy{Detector: detector, To: to, Msg: id, Event: ev}); err != nil {
+		if err := enqueueJSON(tx, tracker.EventCopy, designator(ch), MailCopy{Detector: detector, To: to, Msg: id, Event: ev}); err != nil {
 			return err
 		}
 	}

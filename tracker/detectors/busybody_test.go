@@ -64,7 +64,7 @@ func TestBusybodyAndTellTeam(t *testing.T) {
 				e.set(tracker.AdminID, "issue", id, change)
 			}
 			var got []mail
-			for _, ev := range e.events(tracker.EventMail) {
+			for _, ev := range e.events(tracker.EventCopy) {
 				if ev.Key != "issue"+id {
 					t.Errorf("event key = %q, want issue%s", ev.Key, id)
 				}

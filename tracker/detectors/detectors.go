@@ -35,7 +35,7 @@
 //	busybody, tellteam         [main] busybody_email, triage_email, spambayes_spam_cutoff
 //
 // Reactors never send anything themselves: they enqueue outbox events
-// (tracker.EventNosy, tracker.EventIrker, tracker.EventMail) inside the
+// (tracker.EventNosy, tracker.EventIrker, tracker.EventCopy) inside the
 // transaction, so nothing is announced before it is committed. The
 // payloads are JSON; their Go types are documented in payloads.go.
 package detectors

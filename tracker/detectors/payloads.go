@@ -17,7 +17,7 @@ import (
 //     message"). One event per change; the nosy mailer picks the
 //     recipients and builds the mail (roundupdb.py nosymessage).
 //   - tracker.EventIrker (irker): IrkerAnnouncement.
-//   - tracker.EventMail (busybody, tellteam): MailCopy.
+//   - tracker.EventCopy (busybody, tellteam): MailCopy.
 
 // IrkerAnnouncement is the payload of a tracker.EventIrker event: one
 // line for IRC, in bpo's detectors/irker.py format, and the channel URLs
@@ -30,14 +30,14 @@ type IrkerAnnouncement struct {
 	Message string `json:"message"`
 }
 
-// MailCopy is the payload of the tracker.EventMail events that busybody
+// MailCopy is the payload of the tracker.EventCopy events that busybody
 // and tellteam enqueue: "send the notification of this change to these
 // fixed addresses", as bpo's busybody.py and tellteam.py called
 // IssueClass.send_message(nodeid, msgid, note, sendto). One event is one
 // mail. The mailer builds it like a nosy notification of Event: the
 // message Msg (none: a "system message" carrying only the note) followed
 // by the create note (Event.Action "create") or the change note.
-// Consumers of tracker.EventMail tell these events from other mail by a
+// Consumers of tracker.EventCopy tell these events from other mail by a
 // non-empty Detector.
 type MailCopy struct {
 	// Detector is "busybody" or "tellteam".

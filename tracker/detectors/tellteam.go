@@ -8,7 +8,7 @@ import (
 // (newissuetriage; folded into sendmail.py in 2007): a reactor on issue
 // create sending the new-issue notification to the triage team, the
 // addresses of detectors/config.ini [main] triage_email (comma
-// separated). It enqueues a tracker.EventMail event with a MailCopy
+// separated). It enqueues a tracker.EventCopy event with a MailCopy
 // payload (key: the issue designator) for each message of the new issue
 // that is not spam (see busybody); an issue created without a message
 // sends nothing, as in bpo. No addresses, no events.
