@@ -19,6 +19,7 @@ import (
 
 	"github.com/corral-tracker/corral/config"
 	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/detectors"
 	"github.com/corral-tracker/corral/tracker/schemafile"
 	"github.com/corral-tracker/corral/tracker/store/postgres"
 	"github.com/corral-tracker/corral/tracker/store/sqlite"
@@ -49,8 +50,10 @@ func (h *Home) Close() error {
 // Options tune Open.
 type Options struct {
 	Logger *slog.Logger
-	// InstallDetectors registers the detectors named in
-	// detectors/config.ini [detectors] enabled; nil skips them.
+	// NoDetectors skips the detectors named in detectors/config.ini
+	// [detectors] enabled (bulk tools that must not trigger them).
+	NoDetectors bool
+	// InstallDetectors replaces detectors.Install (tests).
 	InstallDetectors func(s *tracker.Service, names []string) error
 }
 
@@ -112,8 +115,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Home, error) {
 		log.Info("schema change", "change", c)
 	}
 	h.Service = tracker.New(schema, store, ServiceOptions(cfg, det), log)
-	if opts.InstallDetectors != nil {
-		if err := opts.InstallDetectors(h.Service, EnabledDetectors(det)); err != nil {
+	if !opts.NoDetectors {
+		install := opts.InstallDetectors
+		if install == nil {
+			install = detectors.Install
+		}
+		if err := install(h.Service, EnabledDetectors(det)); err != nil {
 			store.Close()
 			return nil, fmt.Errorf("detectors/config.ini: %w", err)
 		}
