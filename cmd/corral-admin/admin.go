@@ -207,7 +207,7 @@ func (a *admin) runCommand(args []string) int {
 	}
 	if c.needs >= needTracker {
 		if err := a.open(); err != nil {
-			a.errorf("Couldn't open tracker: %s", errorText(err))
+			a.errorf("%s", errorText(err))
 			return 1
 		}
 	}
@@ -270,7 +270,7 @@ func (a *admin) open() error {
 		InstallDetectors: a.installDetectors,
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("Couldn't open tracker: %w", err)
 	}
 	a.h = h
 	a.settings["indexer_backend"] = h.Config.String("main", "indexer")

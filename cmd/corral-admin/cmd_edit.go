@@ -35,6 +35,20 @@ func checkProps(c *tracker.Class, props [][2]string) error {
 	return nil
 }
 
+// checkKey refuses a key value another active item has, with Roundup's
+// wording (`node with key "x" exists`).
+func checkKey(tx *tracker.Tx, c *tracker.Class, id string, raw map[string]string) error {
+	v, ok := raw[c.KeyProp]
+	if c.KeyProp == "" || !ok {
+		return nil
+	}
+	v = strings.TrimSpace(v)
+	if other, err := tx.Lookup(c.Name, v); err == nil && other != id {
+		return usagef("node with key \"%s\" exists", v)
+	}
+	return nil
+}
+
 // cmdCreate is `create classname property=value ...` (do_create): it
 // prints the new item's id. With no properties it asks for each one
 // (passwords twice, without echo on a terminal), as Roundup does.
@@ -63,6 +77,9 @@ func (a *admin) cmdCreate(args []string) error {
 	}
 	tx, err := a.writer()
 	if err != nil {
+		return err
+	}
+	if err := checkKey(tx, c, "", raw); err != nil {
 		return err
 	}
 	vals, err := tx.ParseValues(c.Name, "", raw)
@@ -173,6 +190,9 @@ func (a *admin) cmdSet(args []string) error {
 		raw := map[string]string{}
 		for _, kv := range props {
 			raw[strings.TrimSpace(kv[0])] = kv[1]
+		}
+		if err := checkKey(tx, c, t.id, raw); err != nil {
+			return err
 		}
 		vals, err := tx.ParseValues(c.Name, t.id, raw)
 		if errors.Is(err, tracker.ErrNotFound) {
