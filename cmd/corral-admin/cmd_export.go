@@ -40,16 +40,21 @@ func (a *admin) export(args []string, files bool) error {
 		return usagef("Too many arguments supplied")
 	}
 	opts := export.Options{Files: files}
+	selected := a.h.Schema.ClassNames()
 	if len(args) == 2 {
 		opts.Classes = strings.Split(args[0], ",")
+		var err error
+		if selected, err = a.selectClasses(opts.Classes); err != nil {
+			return err
+		}
 	}
 	if err := a.exclusive("export"); err != nil {
 		return err
 	}
 	if !files && (a.outTerm || a.verbose) {
-		for _, c := range a.h.Schema.Classes {
-			if c.HasContent() {
-				a.printf("Exporting %s WITHOUT the files\r\n", c.Name)
+		for _, n := range selected {
+			if a.h.Schema.Class(n).HasContent() {
+				a.printf("Exporting %s WITHOUT the files\r\n", n)
 			}
 		}
 	}
@@ -76,6 +81,33 @@ func (a *admin) importDir(args []string, files bool) error {
 	return nil
 }
 
+// selectClasses resolves Roundup's `[-]class[,class]` argument: the
+// listed classes (each must exist: `no such class "x"`), or with a
+// leading "-" every class but the listed ones.
+func (a *admin) selectClasses(list []string) ([]string, error) {
+	exclude := strings.HasPrefix(list[0], "-")
+	named := map[string]bool{}
+	for _, n := range list {
+		n = strings.TrimSpace(strings.TrimPrefix(n, "-"))
+		if n == "" {
+			continue
+		}
+		if !exclude {
+			if _, err := a.class(n); err != nil {
+				return nil, err
+			}
+		}
+		named[n] = true
+	}
+	var out []string
+	for _, n := range a.h.Schema.ClassNames() {
+		if named[n] != exclude {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // exclusive checks that the acting user is an Admin and that no
 // uncommitted changes are pending, and ends the session's transaction.
 func (a *admin) exclusive(what string) error {
@@ -99,7 +131,12 @@ func (a *admin) exclusive(what string) error {
 func (a *admin) transferProgress(verb string) func(class string, done, total int) {
 	var cur *progress
 	curClass := ""
+	finished := map[string]bool{}
 	return func(class string, done, total int) {
+		if finished[class] {
+			return
+		}
+		finished[class] = done == total
 		if a.outTerm {
 			if class != curClass {
 				cur.done()

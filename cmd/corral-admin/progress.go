@@ -48,7 +48,7 @@ func (p *progress) set(n int) {
 	}
 	crossed := n/p.step != p.num/p.step
 	p.num = n
-	if crossed && p.num < p.total {
+	if crossed && p.num <= p.total {
 		p.display()
 	}
 }
