@@ -212,8 +212,10 @@ issue = IssueClass(db, "issue",
                    superseder=Link('issue'),
                    keywords=Multilink("keyword"),
                    stage=Link('stage'),
-                   nosy_count=Number(),
-                   message_count=Number(),
+                   # quiet: bpo hid the counters from history and mail
+                   # (extensions/local_replace.py clean_count, sendmail.py).
+                   nosy_count=Number(quiet=True),
+                   message_count=Number(quiet=True),
                    hgrepos=Multilink('hgrepo'),
                    pull_requests=Multilink('pull_request'),
                    github=Integer(),
