@@ -42,13 +42,13 @@ func (m *Mailer) Simple(to []string, subject, body string) RawMail {
 	msg.Set("Message-Id", m.newMessageID("account"))
 	msg.Set("MIME-Version", "1.0")
 	msg.Set("Content-Type", `text/plain; charset="utf-8"`)
-	if isASCII(body) {
+	if !strings.HasSuffix(body, "\n") {
+		body += "\n"
+	}
+	if isASCIIBytes([]byte(body)) {
 		msg.Set("Content-Transfer-Encoding", "7bit")
 	} else {
 		msg.Set("Content-Transfer-Encoding", "8bit")
-	}
-	if !strings.HasSuffix(body, "\n") {
-		body += "\n"
 	}
 	msg.body = []byte(body)
 	return RawMail{From: m.cfg.AdminEmail, To: to, Data: msg.Bytes()}
@@ -71,7 +71,7 @@ func (m *Mailer) Bounce(to []string, errText, help string, original []byte) RawM
 	if help != "" {
 		text += "\n\n\nMail Gateway Help\n=================\n" + help
 	}
-	msg.setMultipart(text, []Attachment{{Name: "original message", Type: "text/plain", Data: original}}, boundaryFor(id))
+	msg.setMultipart(text, false, []Attachment{{Name: "original message", Type: "text/plain", Data: original}}, boundaryFor(id))
 	return RawMail{From: m.cfg.AdminEmail, To: to, Data: msg.Bytes()}
 }
 

@@ -63,7 +63,7 @@ func (m *Mailer) compose(ev *tracker.ChangeEvent, r *rendered, batch []recipient
 		}
 	}
 	if len(r.files) > 0 {
-		msg.setMultipart(r.text, r.files, boundaryFor(r.messageID+batch[0].address))
+		msg.setMultipart(r.text, true, r.files, boundaryFor(r.messageID+batch[0].address))
 	} else {
 		msg.setText(r.text)
 	}

@@ -76,12 +76,18 @@ type testTracker struct {
 // and a mailer capturing mail. nosy holds [nosy] settings.
 func newTracker(t *testing.T, nosy map[string]string, mcfg func(*Config)) *testTracker {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newTrackerOn(t, store, nosy, mcfg)
+}
+
+// newTrackerOn is newTracker on a given (empty) store.
+func newTrackerOn(t testing.TB, store tracker.Store, nosy map[string]string, mcfg func(*Config)) *testTracker {
+	t.Helper()
+	ctx := context.Background()
 	tfs, _ := templates.FS("python-dev")
 	src, _ := fs.ReadFile(tfs, "schema.py")
 	schema, err := schemafile.LoadSchema("schema.py", src)
@@ -155,7 +161,7 @@ func newTracker(t *testing.T, nosy map[string]string, mcfg func(*Config)) *testT
 	return &testTracker{svc: svc, store: store, cap: cp, mailer: m, worker: w, ctx: ctx}
 }
 
-func (tt *testTracker) user(t *testing.T, name string) string {
+func (tt *testTracker) user(t testing.TB, name string) string {
 	t.Helper()
 	var id string
 	tt.svc.Read(tt.ctx, tracker.AdminID, func(tx *tracker.Tx) error {
@@ -171,7 +177,7 @@ func (tt *testTracker) user(t *testing.T, name string) string {
 
 // post adds a message by user to issue (issueID "" creates one with
 // vals) and returns the issue id.
-func (tt *testTracker) post(t *testing.T, user, issueID, text, messageID string, vals tracker.Values) string {
+func (tt *testTracker) post(t testing.TB, user, issueID, text, messageID string, vals tracker.Values) string {
 	t.Helper()
 	err := tt.svc.Update(tt.ctx, tt.user(t, user), func(tx *tracker.Tx) error {
 		mv := tracker.Values{"content": text, "author": tx.UserID(), "type": "text/plain"}
@@ -205,7 +211,7 @@ func (tt *testTracker) post(t *testing.T, user, issueID, text, messageID string,
 	return issueID
 }
 
-func (tt *testTracker) drain(t *testing.T) {
+func (tt *testTracker) drain(t testing.TB) {
 	t.Helper()
 	if _, err := tt.worker.Drain(tt.ctx); err != nil {
 		t.Fatal(err)
@@ -222,4 +228,26 @@ func header(data []byte, name string) string {
 		}
 	}
 	return ""
+}
+
+func newTrackerB(b *testing.B) *testTracker {
+	store, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	return newTrackerOn(b, store, nil, nil)
+}
+
+func (tt *testTracker) addUser(t testing.TB, name string) string {
+	var id string
+	err := tt.svc.Update(tt.ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+		var err error
+		id, err = tx.Create("user", tracker.Values{"username": name, "address": name + "@example.com", "roles": "User"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

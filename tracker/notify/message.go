@@ -144,12 +144,31 @@ type Attachment struct {
 	Data       []byte
 }
 
+// plainBody returns a text part's encoding and body: 7bit when the text
+// is ASCII with short lines (account mail and bounces stay readable and
+// their links copyable), else quoted-printable.
+func plainBody(text string) (string, []byte) {
+	if isASCIIBytes([]byte(text)) {
+		short := true
+		for _, l := range strings.Split(text, "\n") {
+			if len(l) > 998 {
+				short = false
+			}
+		}
+		if short {
+			return "7bit", []byte(text)
+		}
+	}
+	return "quoted-printable", textBody(text)
+}
+
 // setMultipart makes m multipart/mixed: the text, then the attachments
 // in order. text/plain files travel as text parts (7bit when ASCII, else
 // quoted-printable UTF-8), message/rfc822 files embedded, everything else
 // base64 (Roundup's send_message); file names use RFC 2231 (Roundup's
 // RFC 2047 Content-Disposition is a documented defect).
-func (m *Message) setMultipart(text string, files []Attachment, boundary string) {
+// qp forces a quoted-printable text part (notifications, as Roundup).
+func (m *Message) setMultipart(text string, qp bool, files []Attachment, boundary string) {
 	m.Set("MIME-Version", "1.0")
 	m.Set("Content-Type", `multipart/mixed; boundary="`+boundary+`"`)
 	var b bytes.Buffer
@@ -164,7 +183,11 @@ func (m *Message) setMultipart(text string, files []Attachment, boundary string)
 			b.WriteByte('\n')
 		}
 	}
-	part([][2]string{{"Content-Type", `text/plain; charset="utf-8"`}, {"Content-Transfer-Encoding", "quoted-printable"}}, textBody(text))
+	cte, tb := "quoted-printable", textBody(text)
+	if !qp {
+		cte, tb = plainBody(text)
+	}
+	part([][2]string{{"Content-Type", `text/plain; charset="utf-8"`}, {"Content-Transfer-Encoding", cte}}, tb)
 	for _, f := range files {
 		disp := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
 		typ := f.Type

@@ -253,7 +253,11 @@ func (m *Mailer) body(ev *tracker.ChangeEvent, r *rendered, content, note string
 			addr = " <" + r.authAddr + ">"
 		}
 		switch {
-		case r.msg != nil && len(r.item.IDs("messages")) == 1:
+		// Roundup tests "the issue has exactly one message" when its
+		// reactor runs; the worker may run later, so ask whether this is
+		// the issue's first message — the same answer, also for the
+		// quirk that a first message added later is a "New submission".
+		case r.msg != nil && len(r.item.IDs("messages")) > 0 && r.item.IDs("messages")[0] == r.msg.ID:
 			lines = append(lines, "New submission from "+r.authName+addr+":")
 		case r.msg != nil:
 			lines = append(lines, r.authName+addr+" added the comment:")
