@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/corral-tracker/corral/templates"
 	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/notify"
 )
 
 func TestInstallInitialiseEveryTemplate(t *testing.T) {
@@ -125,4 +127,50 @@ func TestInitialisePostgres(t *testing.T) {
 		}
 	})
 	checkInitialise(t, dir)
+}
+
+func TestMailThroughDebugFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pd")
+	if err := Install(dir, "python-dev", "sqlite", map[string]string{"mail_debug": "mail.mbox"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	h, err := Initialise(ctx, dir, "secret", false, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	err = h.Service.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+		u, err := tx.Create("user", tracker.Values{"username": "alice", "address": "alice@example.com", "roles": "User"})
+		if err != nil {
+			return err
+		}
+		m, err := tx.Create("msg", tracker.Values{"content": "hello", "author": tracker.AdminID})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Create("issue", tracker.Values{"title": "mailed", "messages": []string{m}, "nosy": []string{u}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.Mailer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := notify.NewWorker(m, "test").Drain(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Drain = %d, %v; want 1 event", n, err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "mail.mbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"X-Corral-Envelope-To: alice@example.com\n", "Subject: [issue1] mailed\n",
+		"From: admin <issue_tracker@localhost>\n", "List-Unsubscribe: <http://localhost:8080/pd/issue1?@action=unsubscribe&token="} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("debug mbox lacks %q:\n%s", w, b)
+		}
+	}
 }
