@@ -55,10 +55,13 @@ func Import(ctx context.Context, svc *tracker.Service, dir string, opts Options)
 			}
 		}
 		for _, c := range classes {
+			// The journal file is read and its order checked while the
+			// items go in.
+			jf := readJournal(c, dir)
 			if err := importClass(tx, c, dir, &opts); err != nil {
 				return err
 			}
-			if err := importJournal(tx, c, dir); err != nil {
+			if err := importJournal(tx, <-jf); err != nil {
 				return err
 			}
 			if err := tx.FinishImport(c.Name); err != nil {
@@ -155,7 +158,8 @@ type pending struct {
 // importClass reads CLASS.csv. In a class with a key property the active
 // items go in after all retired ones, whatever the file order, so that an
 // active item never blocks a retired one that shares its key (Roundup's
-// exporter sorts for the same reason; older exports did not).
+// exporter sorts for the same reason; older exports did not). Rows are
+// parsed, and contents read, on another goroutine (pipe).
 func importClass(tx *tracker.Tx, c *tracker.Class, dir string, opts *Options) error {
 	path := filepath.Join(dir, c.Name+".csv")
 	data, err := os.ReadFile(path)
@@ -177,49 +181,71 @@ func importClass(tx *tracker.Tx, c *tracker.Class, dir string, opts *Options) er
 	total := max(countRows(data)-1, 0)
 	opts.progress(c.Name, 0, total)
 	now := tx.Service().Now()
+	produce := func(emit func([]pending) bool) error {
+		rows := make([]pending, 0, batch)
+		for {
+			rec, err := cr.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			it, content, err := parseItem(c, cols, rec)
+			if err != nil {
+				return cr.wrap(err)
+			}
+			if it.Creation.IsZero() {
+				it.Creation = now
+			}
+			if it.Activity.IsZero() {
+				it.Activity = it.Creation
+			}
+			if opts.Files && c.HasContent() {
+				b, err := os.ReadFile(contentPath(dir, c, it.ID))
+				if err != nil {
+					return cr.wrap(fmt.Errorf("content of %s%s: %w", c.Name, it.ID, err))
+				}
+				content = b
+			}
+			rows = append(rows, pending{it: it, content: content, line: cr.line})
+			if len(rows) == batch {
+				if !emit(rows) {
+					return nil
+				}
+				rows = make([]pending, 0, batch)
+			}
+		}
+		if len(rows) > 0 {
+			emit(rows)
+		}
+		return nil
+	}
 	var later []pending
 	done := 0
-	for {
-		rec, err := cr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		it, content, err := parseItem(c, cols, rec)
-		if err != nil {
-			return cr.wrap(err)
-		}
-		if it.Creation.IsZero() {
-			it.Creation = now
-		}
-		if it.Activity.IsZero() {
-			it.Activity = it.Creation
-		}
-		if opts.Files && c.HasContent() {
-			b, err := os.ReadFile(contentPath(dir, c, it.ID))
-			if err != nil {
-				return cr.wrap(fmt.Errorf("content of %s%s: %w", c.Name, it.ID, err))
+	consume := func(rows []pending) error {
+		for _, p := range rows {
+			if c.KeyProp != "" && !p.it.Retired {
+				later = append(later, p)
+			} else if err := tx.ImportItem(p.it, p.content); err != nil {
+				return fmt.Errorf("%s:%d: %w", cr.name, p.line, err)
 			}
-			content = b
 		}
-		if c.KeyProp != "" && !it.Retired {
-			later = append(later, pending{it: it, content: content, line: cr.line})
-		} else if err := tx.ImportItem(it, content); err != nil {
-			return cr.wrap(err)
-		}
-		done++
-		if done%batch == 0 {
-			opts.progress(c.Name, done, total)
-		}
+		done += len(rows)
+		opts.progress(c.Name, done, total)
+		return nil
+	}
+	if err := pipe(produce, consume); err != nil {
+		return err
 	}
 	for _, p := range later {
 		if err := tx.ImportItem(p.it, p.content); err != nil {
 			return fmt.Errorf("%s:%d: %w", cr.name, p.line, err)
 		}
 	}
-	opts.progress(c.Name, done, done)
+	if done != total {
+		opts.progress(c.Name, done, done)
+	}
 	return nil
 }
 

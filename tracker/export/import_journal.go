@@ -15,69 +15,87 @@ import (
 // journalBatch is how many journal entries go to ImportJournal at once.
 const journalBatch = 2000
 
-// importJournal reads CLASS-journals.csv (a missing file is an error, as
-// in do_import). Entries are stored per item in date order — Roundup's
-// import_journals sorts them by item and its SQL backends read journals
-// by date — which is the order Roundup writes them in; a file in another
-// order is sorted in memory first.
-func importJournal(tx *tracker.Tx, c *tracker.Class, dir string) error {
-	name := c.Name + "-journals.csv"
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return fmt.Errorf("importing the journal of %s: %w", c.Name, err)
+// journalFile is a CLASS-journals.csv read into memory, with whether its
+// entries already come by item id, then date.
+type journalFile struct {
+	class  *tracker.Class
+	name   string
+	data   []byte
+	sorted bool
+	err    error
+}
+
+// readJournal reads CLASS-journals.csv (a missing file is an error, as in
+// do_import) and checks its order on another goroutine.
+func readJournal(c *tracker.Class, dir string) <-chan *journalFile {
+	ch := make(chan *journalFile, 1)
+	go func() {
+		jf := &journalFile{class: c, name: c.Name + "-journals.csv"}
+		jf.data, jf.err = os.ReadFile(filepath.Join(dir, jf.name))
+		if jf.err != nil {
+			jf.err = fmt.Errorf("importing the journal of %s: %w", c.Name, jf.err)
+		} else {
+			jf.sorted, jf.err = journalSorted(jf.name, jf.data)
+		}
+		ch <- jf
+	}()
+	return ch
+}
+
+// importJournal stores the entries of a journal file per item in date
+// order — Roundup's import_journals sorts them by item and its SQL
+// backends read journals by date — which is the order Roundup writes them
+// in; a file in another order is sorted in memory first.
+func importJournal(tx *tracker.Tx, jf *journalFile) error {
+	if jf.err != nil {
+		return jf.err
 	}
-	sorted, err := journalSorted(name, data)
-	if err != nil {
-		return err
-	}
-	cr := newCSVReader(name, data)
-	var buf []tracker.JournalEntry
-	flush := func() error {
-		if len(buf) == 0 {
-			return nil
-		}
-		err := tx.ImportJournal(buf...)
-		buf = buf[:0]
-		if err != nil {
-			return fmt.Errorf("importing %s: %w", name, err)
-		}
-		return nil
-	}
-	for {
-		rec, err := cr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		e, err := parseJournalRow(c, rec)
-		if err != nil {
-			return cr.wrap(err)
-		}
-		buf = append(buf, e)
-		if sorted && len(buf) >= journalBatch {
-			if err := flush(); err != nil {
+	c := jf.class
+	cr := newCSVReader(jf.name, jf.data)
+	produce := func(emit func([]tracker.JournalEntry) bool) error {
+		var buf []tracker.JournalEntry
+		for {
+			rec, err := cr.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
 				return err
 			}
-		}
-	}
-	if !sorted {
-		sort.SliceStable(buf, func(i, j int) bool {
-			a, b := tracker.IDInt(buf[i].ItemID), tracker.IDInt(buf[j].ItemID)
-			if a != b {
-				return a < b
+			e, err := parseJournalRow(c, rec)
+			if err != nil {
+				return cr.wrap(err)
 			}
-			return buf[i].Date.Before(buf[j].Date)
-		})
+			buf = append(buf, e)
+			if jf.sorted && len(buf) == journalBatch {
+				if !emit(buf) {
+					return nil
+				}
+				buf = make([]tracker.JournalEntry, 0, journalBatch)
+			}
+		}
+		if !jf.sorted {
+			sort.SliceStable(buf, func(i, j int) bool {
+				a, b := tracker.IDInt(buf[i].ItemID), tracker.IDInt(buf[j].ItemID)
+				if a != b {
+					return a < b
+				}
+				return buf[i].Date.Before(buf[j].Date)
+			})
+		}
 		for start := 0; start < len(buf); start += journalBatch {
-			if err := tx.ImportJournal(buf[start:min(start+journalBatch, len(buf))]...); err != nil {
-				return fmt.Errorf("importing %s: %w", name, err)
+			if !emit(buf[start:min(start+journalBatch, len(buf))]) {
+				return nil
 			}
 		}
 		return nil
 	}
-	return flush()
+	return pipe(produce, func(entries []tracker.JournalEntry) error {
+		if err := tx.ImportJournal(entries...); err != nil {
+			return fmt.Errorf("importing %s: %w", jf.name, err)
+		}
+		return nil
+	})
 }
 
 // journalSorted reports whether the file's entries already come by item
