@@ -180,6 +180,11 @@ func (dialect) Migrations() [][]string {
 			next_try BIGINT NOT NULL, state TEXT NOT NULL, worker TEXT, lease_until BIGINT, last_error TEXT)`,
 		`CREATE INDEX __outbox_due ON __outbox (state, next_try)`,
 		`CREATE INDEX __outbox_key ON __outbox (okey, id)`,
+	}, {
+		`CREATE TABLE __otks (okey TEXT PRIMARY KEY, kind TEXT NOT NULL, data BYTEA, expires BIGINT NOT NULL)`,
+		`CREATE TABLE __sessions (skey TEXT PRIMARY KEY, userid BIGINT NOT NULL, data BYTEA, expires BIGINT NOT NULL)`,
+		`CREATE INDEX __sessions_user ON __sessions (userid)`,
+		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at BIGINT NOT NULL)`,
 	}}
 }
 

@@ -112,6 +112,11 @@ func (dialect) Migrations() [][]string {
 			state TEXT NOT NULL, worker TEXT, lease_until INTEGER, last_error TEXT)`,
 		`CREATE INDEX __outbox_due ON __outbox (state, next_try)`,
 		`CREATE INDEX __outbox_key ON __outbox (okey, id)`,
+	}, {
+		`CREATE TABLE __otks (okey TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB, expires INTEGER NOT NULL)`,
+		`CREATE TABLE __sessions (skey TEXT PRIMARY KEY, userid INTEGER NOT NULL, data BLOB, expires INTEGER NOT NULL)`,
+		`CREATE INDEX __sessions_user ON __sessions (userid)`,
+		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at INTEGER NOT NULL)`,
 	}}
 }
 

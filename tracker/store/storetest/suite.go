@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReverseMultilink", testReverseMultilink},
 		{"SchemaMigration", testSchemaMigration},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"Keys", testKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
