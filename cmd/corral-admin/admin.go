@@ -1,5 +1,8 @@
 package main
 
+// The admin session: options, the opened home, the acting user and the
+// session's transaction; the dispatch of one command line.
+
 import (
 	"bufio"
 	"context"

@@ -1,5 +1,7 @@
 package main
 
+// find and filter.
+
 import (
 	"strings"
 

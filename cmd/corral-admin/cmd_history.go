@@ -1,5 +1,7 @@
 package main
 
+// history, and Python reprs of journal entries for `history ... raw`.
+
 import (
 	"fmt"
 	"sort"

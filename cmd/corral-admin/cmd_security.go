@@ -1,5 +1,7 @@
 package main
 
+// security.
+
 import (
 	"fmt"
 	"sort"

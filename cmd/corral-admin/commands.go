@@ -1,5 +1,7 @@
 package main
 
+// The command table and Roundup's unique-prefix command lookup.
+
 import (
 	"sort"
 	"strings"

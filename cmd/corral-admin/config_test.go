@@ -56,3 +56,29 @@ func TestGenconfigUpdateconfig(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrate: after schema.py changes, the first command to open the
+// tracker brings the tables up to date and `migrate` reports what
+// changed; run again it has nothing to do.
+func TestMigrate(t *testing.T) {
+	home := newHome(t, "classic")
+	f, err := os.OpenFile(filepath.Join(home, "schema.py"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString("\ntopic = Class(db, \"topic\", name=String(), order=Number())\ntopic.setkey(\"name\")\n")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, home, "migrate")
+	if !strings.Contains(out, "topic") || !strings.HasSuffix(out, "\n") || !strings.Contains(out, "Tracker updated to schema version ") {
+		t.Errorf("migrate after a schema change printed %q", out)
+	}
+	if out := mustRun(t, home, "migrate"); !strings.HasPrefix(out, "No migration action required. At schema version ") {
+		t.Errorf("second migrate printed %q", out)
+	}
+	if out := mustRun(t, home, "create", "topic", "name=docs"); out != "1\n" {
+		t.Errorf("create topic = %q", out)
+	}
+}

@@ -1,5 +1,7 @@
 package main
 
+// The built-in detectors, installed whenever a tracker is opened.
+
 import (
 	"github.com/corral-tracker/corral/tracker"
 	"github.com/corral-tracker/corral/tracker/detectors"

@@ -1,5 +1,7 @@
 package main
 
+// Error kinds and how they are reported.
+
 import (
 	"errors"
 	"fmt"

@@ -1,5 +1,8 @@
 package main
 
+// Global options (roundup-admin's getopt string 'i:u:hcdP:sS:vV') and the
+// usage message.
+
 import (
 	"fmt"
 	"io"

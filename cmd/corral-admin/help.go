@@ -1,5 +1,7 @@
 package main
 
+// The help command and the general help texts.
+
 import (
 	"fmt"
 	"io"

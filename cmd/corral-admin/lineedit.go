@@ -1,5 +1,7 @@
 package main
 
+// The interactive shell's line editor.
+
 import (
 	"bufio"
 	"errors"

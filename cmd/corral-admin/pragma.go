@@ -1,5 +1,7 @@
 package main
 
+// Admin session settings (pragma) with Roundup's names, types and help.
+
 import (
 	"sort"
 	"strconv"

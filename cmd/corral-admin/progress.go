@@ -1,5 +1,7 @@
 package main
 
+// Progress display for long commands.
+
 import (
 	"fmt"
 	"io"

@@ -1,5 +1,7 @@
 package main
 
+// Python reprs, which roundup-admin's output is made of.
+
 import (
 	"fmt"
 	"strings"

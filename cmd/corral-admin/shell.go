@@ -1,5 +1,7 @@
 package main
 
+// The interactive shell and its prompts.
+
 import (
 	"errors"
 	"fmt"

@@ -1,9 +1,10 @@
 //go:build linux
 
+package main
+
 // Terminal handling on Linux through termios (golang.org/x/sys/unix),
 // dependency-free otherwise: terminal checks, raw mode for the line
 // editor, and no-echo password prompts.
-package main
 
 import (
 	"os"

@@ -1,9 +1,10 @@
 //go:build !linux
 
+package main
+
 // Terminal handling elsewhere than Linux: no termios support yet, so
 // corral-admin behaves as when stdin is not a terminal (no line
 // editing, no prompts, no progress display).
-package main
 
 import (
 	"errors"

@@ -1,5 +1,7 @@
 package main
 
+// Splitting shell lines into words (Roundup's token_r).
+
 import (
 	"errors"
 	"strings"
