@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/benchdata"
 	"github.com/corral-tracker/corral/tracker/schemafile"
+	"github.com/corral-tracker/corral/tracker/store/sqlite"
 )
 
 var (
@@ -248,6 +250,64 @@ func BenchmarkImport(b *testing.B) {
 				}
 				b.Logf("%s: imported %d issues, %d messages, %d users, %d files, %d journal entries in %v",
 					backend, spec.issues, spec.msgs, spec.users, spec.files, entries, time.Since(start).Round(time.Millisecond))
+			}
+		})
+	}
+}
+
+// BenchmarkImportBPO imports the export of tracker/benchdata's data set —
+// bugs.python.org's shape, loaded once through tracker.Service, so its
+// journals are exactly what Corral writes — scaled by -export.scale. The
+// export is kept in -export.dir (default $TMPDIR/corral-bench) and
+// reused once complete:
+//
+//	go test -run X -bench ImportBPO -benchtime 1x ./tracker/export -args -export.scale=1
+func BenchmarkImportBPO(b *testing.B) {
+	ctx := context.Background()
+	base := *benchDir
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "corral-bench")
+	}
+	dir := filepath.Join(base, fmt.Sprintf("benchdata-export-%g", *benchScale))
+	marker := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(marker); err != nil {
+		os.RemoveAll(dir)
+		store, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer store.Close()
+		clock := benchdata.NewClock(time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC), 7*time.Second)
+		svc, err := benchdata.PythonDev(ctx, store, clock.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		full := benchdata.BPO(1)
+		n := func(x int) int { return max(1, int(float64(x)**benchScale)) }
+		spec := benchdata.Spec{Issues: n(full.Issues), Messages: n(full.Messages), Users: n(full.Users), Files: n(full.Files), Seed: full.Seed}
+		start := time.Now()
+		if _, err := benchdata.Load(ctx, svc, spec, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("loaded %+v through tracker.Service in %v", spec, time.Since(start).Round(time.Second))
+		start = time.Now()
+		if err := Export(ctx, svc, dir, Options{Files: true}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("exported in %v", time.Since(start).Round(time.Millisecond))
+		os.WriteFile(marker, nil, 0o644)
+	}
+	for _, backend := range backends() {
+		b.Run(backend, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				svc := newTracker(b, "python-dev", backend, "")
+				b.StartTimer()
+				start := time.Now()
+				if err := Import(ctx, svc, dir, Options{Files: true}); err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("%s: imported %s in %v", backend, dir, time.Since(start).Round(time.Millisecond))
 			}
 		})
 	}
