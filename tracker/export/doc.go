@@ -73,4 +73,16 @@
 // tracker (initialise's admin and lookup values next to the imported ones)
 // is never what "Migrating backends" wants: install the home, then import,
 // without initialise.
+//
+// Import also reads what older Roundups wrote: Python 2 longs (5002L) for
+// ids, True/False or ints for Booleans, ints for Numbers, whole-second
+// dates, six-element interval tuples, date and interval spec strings,
+// full password hashes in journals (kept as "{SCHEME}*encrypted*", as
+// import_journals does), "create" entries carrying values (dropped), and
+// files in any row order (keyed classes get their retired items first,
+// journals are sorted per item by date). Like import_list it needs the
+// "id" column and rejects columns and journalled properties the schema
+// lacks. Without Options.Files (importtables) FileClass items get empty
+// contents: Corral keeps contents in the database, so there is no db/files
+// directory left behind to keep them, as Roundup's in-place migration has.
 package export

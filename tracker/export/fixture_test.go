@@ -261,7 +261,15 @@ func TestExportMatchesFixture(t *testing.T) {
 // TestTablesOnly is exporttables/importtables: no content files are read
 // or written, everything else is the same.
 func TestTablesOnly(t *testing.T) {
-	svc := importFixture(t, "sqlite", Options{})
+	last := map[string][2]int{}
+	svc := importFixture(t, "sqlite", Options{Progress: func(class string, done, total int) {
+		last[class] = [2]int{done, total}
+	}})
+	for class, want := range map[string]int{"user": 6, "status": 8, "issue": 2, "msg": 3, "query": 1} {
+		if got := last[class]; got != [2]int{want, want} {
+			t.Errorf("import progress of %s ended at %d of %d, want %d of %d", class, got[0], got[1], want, want)
+		}
+	}
 	err := svc.Read(context.Background(), tracker.AdminID, func(tx *tracker.Tx) error {
 		for _, d := range []string{"msg1", "file2"} {
 			class, id, _ := tracker.SplitDesignator(d)

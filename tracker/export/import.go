@@ -43,8 +43,8 @@ func Import(ctx context.Context, svc *tracker.Service, dir string, opts Options)
 	for _, n := range names {
 		c := svc.Schema.Class(n)
 		if c == nil {
-			return fmt.Errorf("importing %s: no such class %q in schema.py (leave it out with -%s): %w",
-				filepath.Join(dir, n+".csv"), n, n, tracker.ErrNotFound)
+			return fmt.Errorf("importing %s: no such class %q in schema.py (declare it, or move %s.csv and %s-journals.csv away): %w",
+				filepath.Join(dir, n+".csv"), n, n, n, tracker.ErrNotFound)
 		}
 		classes = append(classes, c)
 	}
