@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -102,9 +103,19 @@ func (r *Relay) closeListeners() {
 	}
 }
 
+// Cross-connection ordering (see serveClient): a client's first request
+// waits at most orderWait for the client accepted before it, and a client
+// that sends nothing within firstReadWait stops holding its successor.
+const (
+	orderWait     = time.Second
+	firstReadWait = 20 * time.Millisecond
+)
+
 func (r *Relay) acceptLoop(ln net.Listener) {
 	defer r.serving.Done()
 	sem := make(chan struct{}, r.opts.MaxClients)
+	prev := make(chan struct{})
+	close(prev)
 	for {
 		sem <- struct{}{}
 		nc, err := ln.Accept()
@@ -121,10 +132,12 @@ func (r *Relay) acceptLoop(ln net.Listener) {
 		r.clients[nc] = struct{}{}
 		r.serving.Add(1)
 		r.srvMu.Unlock()
-		go func() {
+		done := make(chan struct{})
+		go func(prev <-chan struct{}) {
 			defer func() { <-sem }()
-			r.serveClient(nc)
-		}()
+			r.serveClient(nc, prev, done)
+		}(prev)
+		prev = done
 	}
 }
 
@@ -132,7 +145,20 @@ func (r *Relay) acceptLoop(ln net.Listener) {
 // logged and skipped; the connection stays open (irkerd closes it on bad
 // UTF-8, §13.3). A final line without newline is handled at EOF, which is
 // how irk sends.
-func (r *Relay) serveClient(nc net.Conn) {
+//
+// Clients are served concurrently, yet a sender that opens one connection
+// per message (bpo's detector, irk) must see its messages in order, as
+// irkerd's one-at-a-time server gave. So the first request of a client
+// waits until the client accepted just before it has handed over its own
+// first request (prev), or has sent nothing for firstReadWait, or ended,
+// or orderWait has passed; done is this client's signal to the next.
+func (r *Relay) serveClient(nc net.Conn, prev <-chan struct{}, done chan struct{}) {
+	accepted := time.Now()
+	var once sync.Once
+	release := func() { once.Do(func() { close(done) }) }
+	timer := time.AfterFunc(orderWait, release)
+	defer timer.Stop()
+	defer release()
 	r.stats.clients.Add(1)
 	defer func() {
 		nc.Close()
@@ -144,19 +170,48 @@ func (r *Relay) serveClient(nc net.Conn) {
 	}()
 	source := "tcp:" + nc.RemoteAddr().String()
 	br := bufio.NewReaderSize(nc, 4096)
+	first, probing := true, true
+	var line []byte
 	for {
-		nc.SetReadDeadline(time.Now().Add(r.opts.ReadTimeout))
-		line, tooLong, err := readLine(br, r.opts.MaxRequestBytes)
-		if tooLong {
+		wait := r.opts.ReadTimeout
+		if probing {
+			wait = firstReadWait
+		}
+		nc.SetReadDeadline(time.Now().Add(wait))
+		var tooLong bool
+		var err error
+		line, tooLong, err = readLine(br, r.opts.MaxRequestBytes, line)
+		if probing && isTimeout(err) {
+			// Nothing complete yet: this client is not racing the next
+			// one; keep what came and read on normally.
+			probing = false
+			if len(line) == 0 {
+				release()
+			}
+			continue
+		}
+		probing = false
+		switch {
+		case tooLong:
 			r.stats.received.Add(1)
 			r.stats.rejected.Add(1)
 			r.log.Error("request too long", "bytes", len(line), "max_bytes", r.opts.MaxRequestBytes, "source", source)
-		} else if len(bytes.TrimSpace(line)) > 0 {
+		case len(bytes.TrimSpace(line)) > 0:
+			if first {
+				select {
+				case <-prev:
+				case <-time.After(time.Until(accepted.Add(orderWait))):
+				}
+			}
 			_ = r.submit(line, source)
+			if first {
+				release()
+				first = false
+			}
 		}
+		line = nil
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			if isTimeout(err) {
 				r.log.Info("closing idle client", "source", source)
 			} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				r.log.Info("client read error", "source", source, "error", err)
@@ -166,10 +221,16 @@ func (r *Relay) serveClient(nc net.Conn) {
 	}
 }
 
-// readLine reads up to and including "\n". A line longer than max is
-// consumed to its end and reported as tooLong (its first max bytes are
-// returned for the log).
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// readLine appends to line up to and including "\n". A line longer than
+// max is consumed to its end and reported as tooLong (its first max bytes
+// are returned for the log).
+func readLine(br *bufio.Reader, max int, line []byte) ([]byte, bool, error) {
+	tooLong := len(line) > max
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if len(line)+len(chunk) > max {

@@ -127,3 +127,24 @@ func TestServeAfterShutdown(t *testing.T) {
 		t.Errorf("Serve after Shutdown = %v, want ErrClosed", err)
 	}
 }
+
+// TestTCPOrderAcrossConnections: a sender that opens one connection per
+// message (bpo's detector, irk) gets its messages delivered in the order
+// it sent them, although clients are served concurrently.
+func TestTCPOrderAcrossConnections(t *testing.T) {
+	srv := ircdtest.NewServer(t, ircdtest.Config{})
+	r, _ := newRelay(t, fastOptions())
+	addr := serveRelay(t, r)
+	want := seqTexts("n", 40)
+	for _, tx := range want {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, `{"to":[%q],"privmsg":%q}`, url(srv, "order"), tx)
+		c.Close()
+	}
+	if got := srv.WaitTexts(t, "#order", 40, wait); !equal(got, want) {
+		t.Errorf("texts = %q, want %q", got, want)
+	}
+}

@@ -131,3 +131,25 @@ func TestNgircdChannelLimit(t *testing.T) {
 		t.Errorf("connections = %d, want 2", n)
 	}
 }
+
+// TestNgircdDefaultPacing: with the default pacing (irkerd's 1 line/s, a
+// burst of 3) a burst of announcements gets through ngIRCd's default flood
+// protection without a disconnect.
+func TestNgircdDefaultPacing(t *testing.T) {
+	t.Parallel()
+	ng := ircdtest.StartNgircd(t, ircdtest.NgircdConfig{FloodLimits: true})
+	obs := ircdtest.NewObserver(t, ng.Addr, "watcher", "#paced")
+	r, _ := newRelay(t, Options{})
+	for i := range 5 {
+		r.Send(context.Background(), []string{ngURL(ng, "paced")}, fmt.Sprintf("announcement %d", i))
+	}
+	got := obs.WaitTexts(t, "#paced", 5, wait)
+	for i, g := range got {
+		if want := fmt.Sprintf("announcement %d", i); g != want {
+			t.Errorf("line %d = %q, want %q", i, g, want)
+		}
+	}
+	if s := r.Stats(); s.Reconnects != 0 {
+		t.Errorf("Reconnects = %d, want 0", s.Reconnects)
+	}
+}

@@ -265,3 +265,32 @@ func TestNickServAndDeaf(t *testing.T) {
 }
 
 type lockedBuffer struct{ logBuf }
+
+// TestPacing: the token bucket lets LineBurst lines out at once, then
+// LineRate per second. Only an upper bound is checked (a loaded machine
+// can only be slower): by time t at most burst + rate·t lines (JOIN
+// included) have reached the server.
+func TestPacing(t *testing.T) {
+	srv := ircdtest.NewServer(t, ircdtest.Config{})
+	opts := fastOptions()
+	opts.LineRate, opts.LineBurst = 10, 3
+	r, _ := newRelay(t, opts)
+	start := time.Now()
+	for _, tx := range seqTexts("p", 12) {
+		submit(r, `{"to":%q,"privmsg":%q}`, url(srv, "pace"), tx)
+	}
+	for len(srv.Texts("#pace")) < 12 {
+		elapsed := time.Since(start)
+		sent := len(srv.Texts("#pace")) + 1 // + the JOIN
+		if max := 3 + int(elapsed.Seconds()*10) + 1; sent > max {
+			t.Fatalf("%d lines after %v, want at most %d", sent, elapsed, max)
+		}
+		if elapsed > wait {
+			t.Fatalf("only %d lines after %v", sent-1, elapsed)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := srv.Texts("#pace"); !equal(got, seqTexts("p", 12)) {
+		t.Errorf("texts = %q", got)
+	}
+}
