@@ -3,6 +3,7 @@ package tracker
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrNotFound is wrapped by every lookup that finds no item, class or
@@ -56,17 +57,47 @@ func (e *PermissionError) Error() string {
 }
 
 // ValueError reports a value that cannot be parsed or does not fit its
-// property ("status: no such status 'opne'"); it names the property.
+// property. Msg is the whole text, worded as Roundup's hyperdb words it
+// ("property status: 'opne' is not a status.") because admin output and
+// mail bounces show it as it is; Class and Prop name what it is about.
 type ValueError struct {
 	Class, Prop string
 	Msg         string
 }
 
-func (e *ValueError) Error() string {
-	if e.Prop == "" {
-		return e.Msg
+func (e *ValueError) Error() string { return e.Msg }
+
+// PyRepr quotes s the way Python's repr() quotes a str — single quotes
+// unless s contains one and no double quote — as Roundup's messages do
+// ('nobody', "o'brien").
+func PyRepr(s string) string {
+	q := byte('\'')
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		q = '"'
 	}
-	return e.Prop + ": " + e.Msg
+	var b strings.Builder
+	b.WriteByte(q)
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == rune(q):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
 }
 
 func lower(s string) string {

@@ -119,7 +119,7 @@ func (tx *Tx) buildCond(c *Class, name string, raws []string) (*Cond, error) {
 	p := path[len(path)-1]
 	cond := &Cond{Path: path}
 	verr := func(format string, args ...any) error {
-		return &ValueError{Class: c.Name, Prop: name, Msg: fmt.Sprintf(format, args...)}
+		return &ValueError{Class: c.Name, Prop: name, Msg: "property " + name + ": " + fmt.Sprintf(format, args...)}
 	}
 	entries := func() []string {
 		var out []string

@@ -29,13 +29,13 @@ func (tx *Tx) ParseValue(class, prop, raw string, cur any) (any, error) {
 	}
 	p := c.Prop(prop)
 	if p == nil {
-		return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("%q is not a property of %s", prop, class)}
+		return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("%s is not a property of %s", PyRepr(prop), class)}
 	}
 	if p.Kind != String || prop != "content" {
 		raw = strings.TrimSpace(raw)
 	}
 	verr := func(format string, args ...any) error {
-		return &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf(format, args...)}
+		return &ValueError{Class: class, Prop: prop, Msg: "property " + prop + ": " + fmt.Sprintf(format, args...)}
 	}
 	if raw == "" && p.Kind != Multilink {
 		return nil, nil
@@ -49,13 +49,13 @@ func (tx *Tx) ParseValue(class, prop, raw string, cur any) (any, error) {
 	case Number:
 		f, err := strconv.ParseFloat(raw, 64)
 		if err != nil {
-			return nil, verr("%q is not a number", raw)
+			return nil, verr("%s is not a number", PyRepr(raw))
 		}
 		return f, nil
 	case Integer:
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			return nil, verr("%q is not an integer", raw)
+			return nil, verr("%s is not an integer", PyRepr(raw))
 		}
 		return n, nil
 	case Boolean:
@@ -67,13 +67,13 @@ func (tx *Tx) ParseValue(class, prop, raw string, cur any) (any, error) {
 	case Date:
 		t, err := ParseDate(raw, tx.s.Now())
 		if err != nil {
-			return nil, verr("%q is an invalid date (%v)", raw, err)
+			return nil, verr("%s is an invalid date (%v)", PyRepr(raw), err)
 		}
 		return t, nil
 	case IntervalKind:
 		iv, err := ParseInterval(raw)
 		if err != nil {
-			return nil, verr("%q is an invalid date interval (%v)", raw, err)
+			return nil, verr("%s is an invalid date interval (%v)", PyRepr(raw), err)
 		}
 		return iv, nil
 	case PasswordKind:
@@ -115,7 +115,7 @@ func (tx *Tx) linkValue(c *Class, p *Property, raw string) (string, error) {
 	}
 	id, err := tx.st.Lookup(tx.ctx, tc, raw)
 	if errors.Is(err, ErrNotFound) {
-		return "", &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("%q is not a %s", raw, p.Class)}
+		return "", &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("property %s: %s is not a %s.", p.Name, PyRepr(raw), p.Class)}
 	}
 	return id, err
 }
@@ -218,7 +218,7 @@ func (tx *Tx) Coerce(class, prop string, v any) (any, error) {
 	}
 	p := c.Prop(prop)
 	if p == nil {
-		return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("%q is not a property of %s", prop, class)}
+		return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("%s is not a property of %s", PyRepr(prop), class)}
 	}
 	switch x := v.(type) {
 	case nil:
@@ -259,5 +259,5 @@ func (tx *Tx) Coerce(class, prop string, v any) (any, error) {
 			return tx.ParseValue(class, prop, strings.Join(x, ","), nil)
 		}
 	}
-	return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("value %v (%T) does not fit a %s", v, v, p.Kind)}
+	return nil, &ValueError{Class: class, Prop: prop, Msg: fmt.Sprintf("property %s: value %v (%T) does not fit a %s", prop, v, v, p.Kind)}
 }

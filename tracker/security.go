@@ -155,12 +155,13 @@ func (s *Security) AddPermissionToRole(role string, p *Permission) error {
 	return nil
 }
 
-// addClass creates the per-class permissions Roundup's Security.addClass
-// creates for every class.
+// addClass creates the per-class permissions Roundup's backends create
+// for every class (rdbms_common.addclass): Create, Edit, View, Retire.
 func (s *Security) addClass(class string) {
-	for _, n := range []string{"Create", "Edit", "View", "Retire", "Restore", "Search"} {
-		s.AddPermission(&Permission{Name: n, Class: class,
-			Description: fmt.Sprintf("User is allowed to %s %s", lower(n), class)})
+	for _, p := range []struct{ name, verb string }{
+		{"Create", "create"}, {"Edit", "edit"}, {"View", "access"}, {"Retire", "retire"},
+	} {
+		s.AddPermission(&Permission{Name: p.name, Class: class, Description: "User is allowed to " + p.verb + " " + class})
 	}
 }
 

@@ -16,7 +16,7 @@ func checkType(c *Class, p *Property, v any) (any, error) {
 		return nil, nil
 	}
 	bad := func() (any, error) {
-		return nil, &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("value %v (%T) is not a %s", v, v, p.Kind)}
+		return nil, &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("property %s: value %v (%T) is not a %s", p.Name, v, v, p.Kind)}
 	}
 	switch p.Kind {
 	case String:
@@ -75,7 +75,7 @@ func checkType(c *Class, p *Property, v any) (any, error) {
 		out := make([]string, 0, len(l))
 		for _, id := range l {
 			if !ValidID(id) {
-				return nil, &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("%q is not an item id", id)}
+				return nil, &ValueError{Class: c.Name, Prop: p.Name, Msg: fmt.Sprintf("property %s: %s is not an item id", p.Name, PyRepr(id))}
 			}
 			out = append(out, id)
 		}

@@ -300,13 +300,13 @@ func (tx *Tx) normalize(c *Class, vals Values) (Values, error) {
 	for k, v := range vals {
 		p := c.Prop(k)
 		if p == nil {
-			return nil, &ValueError{Class: c.Name, Prop: k, Msg: fmt.Sprintf("class %s has no property %s", c.Name, k)}
+			return nil, &ValueError{Class: c.Name, Prop: k, Msg: fmt.Sprintf("%s is not a property of %s", PyRepr(k), c.Name)}
 		}
 		if p.Protected {
-			return nil, &ValueError{Class: c.Name, Prop: k, Msg: "property " + k + " is set automatically"}
+			return nil, &ValueError{Class: c.Name, Prop: k, Msg: "property " + k + ": is set automatically and cannot be changed"}
 		}
 		if p.Computed {
-			return nil, &ValueError{Class: c.Name, Prop: k, Msg: "property " + k + " is computed from " + p.Reverse}
+			return nil, &ValueError{Class: c.Name, Prop: k, Msg: "property " + k + ": is computed from " + p.Reverse + " and cannot be set"}
 		}
 		if b, ok := v.([]byte); ok && k == "content" {
 			v = string(b)
@@ -415,7 +415,7 @@ func (tx *Tx) checkTargets(c *Class, vals Values) error {
 			}
 			for _, m := range missing {
 				if !have[m] {
-					return &ValueError{Class: c.Name, Prop: k, Msg: fmt.Sprintf("%s has no node %s", p.Class, m)}
+					return &ValueError{Class: c.Name, Prop: k, Msg: fmt.Sprintf("property %s: %s has no node %s", k, p.Class, m)}
 				}
 			}
 		}

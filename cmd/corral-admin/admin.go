@@ -18,6 +18,7 @@ import (
 
 	"github.com/corral-tracker/corral/cmd/internal/trackerhome"
 	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/notify"
 )
 
 // baseVersion is reported when the binary carries no module version
@@ -39,13 +40,19 @@ func version() string {
 // exits, unless --queue-only). It is called once, after the last commit.
 type deliverFunc func(ctx context.Context, h *trackerhome.Home) error
 
-// deliverQueued is the default delivery hook. The outbox consumers
-// (tracker/notify for nosy mail, the irker announcer) do not exist yet:
-// until they do, queued events stay in the outbox for a running
-// corral-server's workers, exactly as with --queue-only. TODO: wire this
-// to tracker/notify's one-shot delivery (claim this process's events,
-// send, mark done) when that package lands.
-func deliverQueued(ctx context.Context, h *trackerhome.Home) error { return nil }
+// deliverQueued is the default delivery hook: the mail events due in the
+// outbox (those this process queued among them) are claimed and sent as
+// any worker would (tracker/notify); what fails temporarily stays queued
+// for a running corral-server.
+func deliverQueued(ctx context.Context, h *trackerhome.Home) error {
+	m, err := h.Mailer(nil)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	_, err = notify.NewWorker(m, "corral-admin").Drain(ctx)
+	return err
+}
 
 // admin is one corral-admin invocation: options, the opened tracker home,
 // the session's open write transaction and the pragma settings. Tests

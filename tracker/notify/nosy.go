@@ -34,6 +34,9 @@ func NewMailer(svc *tracker.Service, cfg Config, tr Transport, log *slog.Logger)
 	return &Mailer{svc: svc, cfg: cfg, tr: tr, log: log, Now: time.Now}
 }
 
+// Close closes the transport (its kept SMTP connection).
+func (m *Mailer) Close() error { return m.tr.Close() }
+
 // Config returns the mailer's configuration.
 func (m *Mailer) Config() Config { return m.cfg }
 

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/corral-tracker/corral/config"
 	"github.com/corral-tracker/corral/tracker"
@@ -55,6 +56,8 @@ type Options struct {
 	NoDetectors bool
 	// InstallDetectors replaces detectors.Install (tests).
 	InstallDetectors func(s *tracker.Service, names []string) error
+	// Now replaces the clock (tests with fixed dates).
+	Now func() time.Time
 }
 
 // LoadConfig reads and validates HOME/config.ini and the detectors'
@@ -102,6 +105,11 @@ func Open(ctx context.Context, dir string, opts Options) (*Home, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.String("rdbms", "backend") == "postgresql" {
+		if err := ensurePostgresDB(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
 	store, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -114,7 +122,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Home, error) {
 	for _, c := range h.Changes {
 		log.Info("schema change", "change", c)
 	}
-	h.Service = tracker.New(schema, store, ServiceOptions(cfg, det), log)
+	so := ServiceOptions(cfg, det)
+	so.Now = opts.Now
+	h.Service = tracker.New(schema, store, so, log)
 	if !opts.NoDetectors {
 		install := opts.InstallDetectors
 		if install == nil {

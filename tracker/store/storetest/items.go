@@ -148,8 +148,8 @@ func testMultilinkEdits(t *testing.T, f *Fixture) {
 		}
 	}
 	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error {
-		if _, err := tx.ParseValue("issue", "nosy", "+nobody", nil); err == nil || !strings.Contains(err.Error(), `"nobody" is not a user`) {
-			t.Errorf("ParseValue(+nobody) err = %v, want \"nobody\" is not a user", err)
+		if _, err := tx.ParseValue("issue", "nosy", "+nobody", nil); err == nil || !strings.Contains(err.Error(), `property nosy: 'nobody' is not a user.`) {
+			t.Errorf("ParseValue(+nobody) err = %v, want property nosy: 'nobody' is not a user.", err)
 		}
 		if v, err := tx.ParseValue("issue", "status", "closed", nil); err != nil || v != "3" {
 			t.Errorf("ParseValue(status=closed) = %v, %v, want 3", v, err)
