@@ -55,9 +55,13 @@ type Relay struct {
 }
 
 // New returns a relay with no listeners: requests come through Send and
-// Submit until Serve is given sockets. It fails only when the TLS files of
-// opts cannot be read.
+// Submit until Serve is given sockets. It fails when the options are
+// unusable (bad nick template, unknown SASL mechanism, unreadable TLS
+// files). A nil logger discards the log.
 func New(opts Options, logger *slog.Logger) (*Relay, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	opts = opts.withDefaults()
 	if n := newNickGen(opts.Nick).current(); !girc.IsValidNick(n) {
 		return nil, fmt.Errorf("nick template %q gives an invalid nick %q", opts.Nick, n)

@@ -17,6 +17,7 @@ type RequestError struct {
 	Input  string // the offending input, shortened for logs
 }
 
+// Error returns the reason and the input, as irkerd logs them.
 func (e *RequestError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Reason, e.Input)
 }

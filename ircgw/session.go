@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -219,7 +220,7 @@ func (s *session) handle(_ *girc.Client, e girc.Event) {
 	if r.opts.TrafficLog != nil {
 		r.logTraffic(s.c.srv.key.host, e.String())
 	}
-	if s.c.log.Enabled(s.ctx, -4) {
+	if s.c.log.Enabled(s.ctx, slog.LevelDebug) {
 		s.c.log.Debug("FROM: " + e.String())
 	}
 	switch e.Command {

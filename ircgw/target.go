@@ -52,6 +52,7 @@ type TargetError struct {
 	Reason string
 }
 
+// Error returns the reason and the URL, as irkerd logs them.
 func (e *TargetError) Error() string {
 	return fmt.Sprintf("%s: %q", e.Reason, e.URL)
 }

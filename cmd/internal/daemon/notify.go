@@ -7,8 +7,6 @@ import (
 	"os"
 	"strconv"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Notifier sends sd_notify(3) state changes to the service manager: one
@@ -61,11 +59,10 @@ func (n *Notifier) Ready() error { return n.Notify("READY=1") }
 // Reloading tells the manager a reload began; Type=notify-reload wants
 // the CLOCK_MONOTONIC time with it. Send Ready when it is done.
 func (n *Notifier) Reloading() error {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+	usec, ok := monotonicUsec()
+	if !ok {
 		return n.Notify("RELOADING=1")
 	}
-	usec := ts.Sec*1e6 + ts.Nsec/1e3
 	return n.Notify("RELOADING=1\nMONOTONIC_USEC=" + strconv.FormatInt(usec, 10))
 }
 
