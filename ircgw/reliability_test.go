@@ -70,10 +70,26 @@ func (g *gate) serve() {
 }
 
 // TestNgircdRestartReliability is the reliability test: ngIRCd is
-// stopped and restarted while 500 announcements flow to five channels;
-// every one arrives exactly once, in order per channel.
+// stopped (SIGTERM) or killed (SIGKILL) and restarted while 500
+// announcements flow to five channels; every one arrives exactly once, in
+// order per channel.
 func TestNgircdRestartReliability(t *testing.T) {
 	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		stop func(*ircdtest.Ngircd)
+	}{
+		{"SIGTERM", (*ircdtest.Ngircd).Stop},
+		{"SIGKILL", (*ircdtest.Ngircd).Kill},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			restartUnderLoad(t, tt.stop)
+		})
+	}
+}
+
+func restartUnderLoad(t *testing.T, stop func(*ircdtest.Ngircd)) {
 	ng := ircdtest.StartNgircd(t, ircdtest.NgircdConfig{})
 	channels := []string{"#rel0", "#rel1", "#rel2", "#rel3", "#rel4"}
 	obs := ircdtest.NewObserver(t, ng.Addr, "watcher", channels...)
@@ -103,7 +119,7 @@ func TestNgircdRestartReliability(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	g.open.Store(false)
-	ng.Stop()
+	stop(ng)
 	before := len(obs.Messages())
 	if err := ng.Start(); err != nil {
 		t.Fatalf("restarting ngircd: %v", err)

@@ -128,7 +128,8 @@ Corral options:
                           localhost:6659)
   --metrics ADDR          serve /metrics, /healthz and /readyz on ADDR
   --log-format FORMAT     text (default) or json
-  --rate N                lines per second per IRC connection (default 1)
+  --rate N                lines per second per IRC connection (default 1;
+                          0 for no pacing)
   --burst N               lines sent at once after a pause (default 3)
   --wrap                  send long lines as several lines, not truncated
   --no-confirm            do not confirm each line with a PING (as irkerd)
