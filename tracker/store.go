@@ -47,8 +47,10 @@ type StoreTx interface {
 	Update(ctx context.Context, c *Class, id string, vals Values, activity time.Time, actor string) error
 	// SetContent replaces a FileClass item's content.
 	SetContent(ctx context.Context, c *Class, id string, content []byte) error
-	// SetRetired retires or restores an item.
-	SetRetired(ctx context.Context, c *Class, id string, retired bool, activity time.Time, actor string) error
+	// SetRetired retires or restores an item; like Roundup's
+	// Class.retire it leaves activity and actor alone (the journal
+	// records who did it and when).
+	SetRetired(ctx context.Context, c *Class, id string, retired bool) error
 	// Lookup finds the active item whose key property equals key.
 	Lookup(ctx context.Context, c *Class, key string) (string, error)
 	// Filter returns the ids matching q in q's order, and the number of

@@ -277,7 +277,7 @@ func (tx *Tx) setRetired(class, id string, retire bool) error {
 		}
 	}
 	now := tx.s.Now()
-	if err := tx.st.SetRetired(tx.ctx, c, id, retire, now, tx.userID); err != nil {
+	if err := tx.st.SetRetired(tx.ctx, c, id, retire); err != nil {
 		return err
 	}
 	tx.changed = true
@@ -288,7 +288,6 @@ func (tx *Tx) setRetired(class, id string, retire bool) error {
 	}
 	upd := old.Clone()
 	upd.Retired = retire
-	upd.Activity, upd.Actor = now, tx.userID
 	tx.cache[c.Name+id] = upd
 	return tx.runHooks(tx.s.hooks.reactors, ch)
 }

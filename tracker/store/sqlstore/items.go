@@ -438,7 +438,7 @@ func (t *Tx) SetContent(ctx context.Context, c *tracker.Class, id string, conten
 
 // SetRetired retires (setting __retired__ to the id, which frees the key
 // as Roundup's layout does) or restores an item.
-func (t *Tx) SetRetired(ctx context.Context, c *tracker.Class, id string, retired bool, activity time.Time, actor string) error {
+func (t *Tx) SetRetired(ctx context.Context, c *tracker.Class, id string, retired bool) error {
 	ci, err := t.s.info(c)
 	if err != nil {
 		return err
@@ -447,8 +447,7 @@ func (t *Tx) SetRetired(ctx context.Context, c *tracker.Class, id string, retire
 	if retired {
 		val = "id"
 	}
-	_, err = t.exec(ctx, "UPDATE "+ci.table+" SET __retired__ = "+val+", _activity = ?, _actor = ? WHERE id = ?",
-		activity.UnixMilli(), nullID(actor), tracker.IDInt(id))
+	_, err = t.exec(ctx, "UPDATE "+ci.table+" SET __retired__ = "+val+" WHERE id = ?", tracker.IDInt(id))
 	if err != nil && t.s.d.IsUniqueViolation(err) {
 		return fmt.Errorf("restoring %s%s: %w: %v", c.Name, id, tracker.ErrConflict, err)
 	}
