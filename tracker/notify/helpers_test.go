@@ -67,7 +67,7 @@ type testTracker struct {
 	store  tracker.Store
 	cap    *capture
 	mailer *Mailer
-	worker *Worker
+	worker *tracker.Consumer
 	ctx    context.Context
 }
 

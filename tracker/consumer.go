@@ -1,0 +1,124 @@
+package tracker
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Consumer delivers outbox events of some kinds through a handler after
+// they were committed: nosy mail (tracker/notify), IRC announcements
+// (tracker/announce). It claims due events — several consumers, even in
+// several processes on PostgreSQL, never take the same one, and events
+// of one key go out in order — then marks them done, retries temporary
+// failures with jittered exponential backoff (the event stays at the
+// head of its key, so order is kept), and parks permanent failures as
+// "failed", visible in the outbox, never dropped silently. A crash
+// between delivery and marking repeats the delivery once the lease ends.
+type Consumer struct {
+	ob        Outbox
+	name      string
+	kinds     []string
+	handle    func(context.Context, *OutboxEvent) error
+	temporary func(error) bool
+	log       *slog.Logger
+	wake      chan struct{}
+
+	// Lease is how long a claim holds (default 5 min).
+	Lease time.Duration
+	// Backoff gives the wait before attempt n+1 (default: 30 s doubling,
+	// jittered, capped at 1 h).
+	Backoff func(attempts int) time.Duration
+	// MaxAttempts parks an event after that many temporary failures
+	// (default 100, about four days).
+	MaxAttempts int
+	// Poll is the fallback wake-up interval for events committed by
+	// other processes (default 5 s).
+	Poll time.Duration
+}
+
+// NewConsumer returns a consumer named name (recorded on claims) for the
+// given kinds; temporary tells retryable errors from permanent ones. It
+// wakes up on every commit of svc.
+func NewConsumer(svc *Service, name string, kinds []string, handle func(context.Context, *OutboxEvent) error,
+	temporary func(error) bool, log *slog.Logger) *Consumer {
+	if log == nil {
+		log = svc.Logger()
+	}
+	c := &Consumer{ob: svc.Store().Outbox(), name: name, kinds: kinds, handle: handle, temporary: temporary,
+		log: log, wake: make(chan struct{}, 1), Lease: 5 * time.Minute, MaxAttempts: 100, Poll: 5 * time.Second}
+	c.Backoff = func(n int) time.Duration {
+		d := 30 * time.Second << min(max(n-1, 0), 7)
+		d = min(d, time.Hour)
+		return d/2 + rand.N(d/2+1)
+	}
+	svc.OnCommit(c.Wake)
+	return c
+}
+
+// Wake makes Run look for events now.
+func (c *Consumer) Wake() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers events until ctx ends.
+func (c *Consumer) Run(ctx context.Context) error {
+	t := time.NewTicker(c.Poll)
+	defer t.Stop()
+	for {
+		if _, err := c.Drain(ctx); err != nil && ctx.Err() == nil {
+			c.log.Error("outbox consumer", "consumer", c.name, "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Drain delivers every due event and returns how many it handled; a
+// one-shot process calls it before exiting so its own changes' events
+// go out, as Roundup's reactors did.
+func (c *Consumer) Drain(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		evs, err := c.ob.Claim(ctx, c.name, c.kinds, 50, c.Lease)
+		if err != nil {
+			return n, err
+		}
+		if len(evs) == 0 {
+			return n, nil
+		}
+		for _, ev := range evs {
+			c.deliver(ctx, ev)
+			n++
+		}
+	}
+}
+
+func (c *Consumer) deliver(ctx context.Context, ev *OutboxEvent) {
+	err := c.handle(ctx, ev)
+	log := c.log.With("consumer", c.name, "event", ev.ID, "kind", ev.Kind, "key", ev.Key, "attempt", ev.Attempts)
+	var st error
+	switch {
+	case err == nil:
+		st = c.ob.Done(ctx, ev.ID)
+		log.Debug("event delivered")
+	case c.temporary(err) && ev.Attempts < c.MaxAttempts:
+		at := time.Now().Add(c.Backoff(ev.Attempts))
+		log.Warn("event deferred", "retry_at", at.UTC().Format(time.RFC3339), "error", err)
+		st = c.ob.Retry(ctx, ev.ID, at, err.Error())
+	default:
+		log.Error("event failed", "error", err)
+		st = c.ob.Fail(ctx, ev.ID, err.Error())
+	}
+	if st != nil {
+		log.Error("updating outbox", "error", st)
+	}
+}
