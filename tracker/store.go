@@ -161,8 +161,9 @@ type Range struct {
 // transaction and workers deliver after commit (nosy mail, IRC).
 type Outbox interface {
 	// Claim leases up to limit due events of the given kinds for worker,
-	// oldest first, never two of the same Key at once and never one whose
-	// Key has an older undelivered event (order per issue).
+	// oldest first, never one whose Kind and Key have an older undelivered
+	// event (mail of one issue goes out in order; an IRC announcement does
+	// not wait for that issue's mail).
 	Claim(ctx context.Context, worker string, kinds []string, limit int, lease time.Duration) ([]*OutboxEvent, error)
 	// Done marks a claimed event delivered.
 	Done(ctx context.Context, id int64) error

@@ -38,6 +38,8 @@ type Options struct {
 	Postgres bool
 	// Config holds config.ini settings as "section.option" keys.
 	Config map[string]string
+	// Detectors holds detectors/config.ini settings likewise.
+	Detectors map[string]string
 	// NoDetectors leaves the template's detectors out.
 	NoDetectors bool
 	// SkipDetectors lists detectors not to install (e.g. "irker").
@@ -124,6 +126,9 @@ func New(t testing.TB, o Options) *T {
 	clock := &Clock{t: Start}
 	det := tracker.MapSettings{}
 	iniSettings(tfs, "detectors/config.ini", det)
+	for k, v := range o.Detectors {
+		det[k] = v
+	}
 	svc := tracker.New(schema, store, tracker.Options{PasswordRounds: 1000, Config: settings, Detectors: det, Now: clock.Now}, nil)
 	if !o.NoDetectors {
 		if err := detectors.Install(svc, enabled(tfs, o.SkipDetectors)); err != nil {

@@ -51,7 +51,7 @@ func (o outbox) Claim(ctx context.Context, worker string, kinds []string, limit 
 	q := `SELECT o.id FROM __outbox o
 		WHERE o.kind IN (` + placeholders(len(kinds)) + `)
 		  AND ((o.state = 'pending' AND o.next_try <= ?) OR (o.state = 'claimed' AND o.lease_until < ?))
-		  AND NOT EXISTS (SELECT 1 FROM __outbox p WHERE p.okey = o.okey AND p.id < o.id AND p.state IN ('pending', 'claimed'))
+		  AND NOT EXISTS (SELECT 1 FROM __outbox p WHERE p.okey = o.okey AND p.kind = o.kind AND p.id < o.id AND p.state IN ('pending', 'claimed'))
 		ORDER BY o.id LIMIT ?` + s.d.ForUpdateSkipLocked()
 	rows, err := tx.QueryContext(ctx, s.q(q), args...)
 	if err != nil {

@@ -183,6 +183,13 @@ func testOutboxOrderAndRetry(t *testing.T, f *Fixture) {
 	if got := claim("w4", time.Hour); !slices.Equal(got, []string{"1b"}) {
 		t.Errorf("after lease expiry: claim = %v, want [1b] again", got)
 	}
+	// Order holds per kind: another kind's event for the same key is not
+	// held up by undelivered mail.
+	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error { return tx.Enqueue("irker", "k1", []byte("irc")) })
+	evs, err := ob.Claim(f.Ctx, "w5", []string{"irker"}, 10, time.Hour)
+	if err != nil || len(evs) != 1 || string(evs[0].Payload) != "irc" {
+		t.Errorf("irker claim while k1 mail is pending = %v, %v; want the irker event", evs, err)
+	}
 }
 
 func testConcurrentWriters(t *testing.T, f *Fixture) {
