@@ -40,17 +40,27 @@ func version() string {
 // exits, unless --queue-only). It is called once, after the last commit.
 type deliverFunc func(ctx context.Context, h *trackerhome.Home) error
 
-// deliverQueued is the default delivery hook: the mail events due in the
-// outbox (those this process queued among them) are claimed and sent as
-// any worker would (tracker/notify); what fails temporarily stays queued
-// for a running corral-server.
+// deliverQueued is the default delivery hook: the mail and IRC events
+// due in the outbox (those this process queued among them) are claimed
+// and sent as any worker would (tracker/notify, tracker/announce); what
+// fails temporarily stays queued for a running corral-server.
 func deliverQueued(ctx context.Context, h *trackerhome.Home) error {
 	m, err := h.Mailer(nil)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	_, err = notify.NewWorker(m, "corral-admin").Drain(ctx)
+	if _, err := notify.NewWorker(m, "corral-admin").Drain(ctx); err != nil {
+		return err
+	}
+	a, stop, err := h.Announcer("corral-admin", nil)
+	if err != nil {
+		return err
+	}
+	_, err = a.Drain(ctx)
+	if serr := stop(ctx); err == nil {
+		err = serr
+	}
 	return err
 }
 
