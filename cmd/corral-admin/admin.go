@@ -58,7 +58,11 @@ func deliverQueued(ctx context.Context, h *trackerhome.Home) error {
 		return err
 	}
 	_, err = a.Drain(ctx)
-	if serr := stop(ctx); err == nil {
+	// An in-process relay ([irker] mode = direct) gets a bounded time to
+	// hand its lines to IRC; what it cannot is retried by the server.
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if serr := stop(sctx); err == nil {
 		err = serr
 	}
 	return err
