@@ -18,6 +18,7 @@ import (
 // between delivery and marking repeats the delivery once the lease ends.
 type Consumer struct {
 	ob        Outbox
+	store     Store
 	name      string
 	kinds     []string
 	handle    func(context.Context, *OutboxEvent) error
@@ -46,7 +47,7 @@ func NewConsumer(svc *Service, name string, kinds []string, handle func(context.
 	if log == nil {
 		log = svc.Logger()
 	}
-	c := &Consumer{ob: svc.Store().Outbox(), name: name, kinds: kinds, handle: handle, temporary: temporary,
+	c := &Consumer{ob: svc.Store().Outbox(), store: svc.Store(), name: name, kinds: kinds, handle: handle, temporary: temporary,
 		log: log, wake: make(chan struct{}, 1), Lease: 5 * time.Minute, MaxAttempts: 100, Poll: 5 * time.Second}
 	c.Backoff = func(n int) time.Duration {
 		d := 30 * time.Second << min(max(n-1, 0), 7)
@@ -69,6 +70,10 @@ func (c *Consumer) Wake() {
 func (c *Consumer) Run(ctx context.Context) error {
 	t := time.NewTicker(c.Poll)
 	defer t.Stop()
+	var remote <-chan struct{}
+	if w, ok := c.store.(Waker); ok {
+		remote = w.Wakeups(ctx)
+	}
 	for {
 		if _, err := c.Drain(ctx); err != nil && ctx.Err() == nil {
 			c.log.Error("outbox consumer", "consumer", c.name, "error", err)
@@ -77,6 +82,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-c.wake:
+		case <-remote:
 		case <-t.C:
 		}
 	}

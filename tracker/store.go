@@ -80,6 +80,21 @@ type StoreTx interface {
 	Rollback() error
 }
 
+// Waker is implemented by stores shared by several processes
+// (PostgreSQL): Wakeups receives when another process queued outbox
+// events (LISTEN/NOTIFY), and once after every reconnect so events queued
+// meanwhile are caught up.
+type Waker interface {
+	Wakeups(ctx context.Context) <-chan struct{}
+}
+
+// Leaser is implemented by stores that hand out named, expiring leases,
+// so that of several processes sharing a database one runs a periodic
+// job at a time.
+type Leaser interface {
+	Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+}
+
 // Query is a filter already resolved against the schema (Tx.Filter builds
 // it from Roundup's filterspec strings).
 type Query struct {

@@ -72,17 +72,21 @@ func Open(ctx context.Context, dsn string, opts Options) (*sqlstore.Store, error
 		s.Close()
 		return nil, fmt.Errorf("migrating PostgreSQL database: %w", err)
 	}
+	s.SetWaker(func(ctx context.Context) <-chan struct{} { return listen(ctx, cfg) })
 	return s, nil
 }
 
 type dialect struct{}
 
-func (dialect) Name() string          { return "postgresql" }
-func (dialect) BlobType() string      { return "BYTEA" }
-func (dialect) IDType() string        { return "BIGINT" }
-func (dialect) ILike() string         { return "ILIKE" }
-func (dialect) LockRow() string       { return " FOR UPDATE" }
-func (dialect) IndexNulls() string    { return " NULLS FIRST" }
+func (dialect) Name() string       { return "postgresql" }
+func (dialect) BlobType() string   { return "BYTEA" }
+func (dialect) IDType() string     { return "BIGINT" }
+func (dialect) ILike() string      { return "ILIKE" }
+func (dialect) LockRow() string    { return " FOR UPDATE" }
+func (dialect) IndexNulls() string { return " NULLS FIRST" }
+func (dialect) NotifyOutbox() string {
+	return "SELECT pg_notify('corral_outbox_' || current_schema(), '')"
+}
 func (dialect) Maintenance() []string { return []string{"VACUUM ANALYZE"} }
 func (dialect) SchemaLock() string    { return "SELECT pg_advisory_xact_lock(hashtext(current_schema()))" }
 
@@ -185,6 +189,8 @@ func (dialect) Migrations() [][]string {
 		`CREATE TABLE __sessions (skey TEXT PRIMARY KEY, userid BIGINT NOT NULL, data BYTEA, expires BIGINT NOT NULL)`,
 		`CREATE INDEX __sessions_user ON __sessions (userid)`,
 		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at BIGINT NOT NULL)`,
+	}, {
+		`CREATE TABLE __leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL)`,
 	}}
 }
 

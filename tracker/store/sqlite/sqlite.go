@@ -66,6 +66,7 @@ func (dialect) ForUpdateSkipLocked() string    { return "" }
 func (dialect) SchemaLock() string             { return "" }
 func (dialect) LockRow() string                { return "" }
 func (dialect) IndexNulls() string             { return "" }
+func (dialect) NotifyOutbox() string           { return "" }
 func (dialect) Maintenance() []string          { return []string{"ANALYZE", "PRAGMA optimize"} }
 
 func (dialect) ColumnType(k tracker.Kind) string {
@@ -117,6 +118,8 @@ func (dialect) Migrations() [][]string {
 		`CREATE TABLE __sessions (skey TEXT PRIMARY KEY, userid INTEGER NOT NULL, data BLOB, expires INTEGER NOT NULL)`,
 		`CREATE INDEX __sessions_user ON __sessions (userid)`,
 		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at INTEGER NOT NULL)`,
+	}, {
+		`CREATE TABLE __leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until INTEGER NOT NULL)`,
 	}}
 }
 

@@ -59,6 +59,10 @@ type Dialect interface {
 	// Maintenance statements refresh planner statistics and reclaim
 	// space (SQLite ANALYZE, PostgreSQL VACUUM ANALYZE).
 	Maintenance() []string
+	// NotifyOutbox is a statement telling other processes, at commit,
+	// that outbox events were queued (PostgreSQL NOTIFY; "" on SQLite,
+	// where one process works the outbox).
+	NotifyOutbox() string
 	// LockRow is the clause locking a selected row for update ("" on
 	// SQLite).
 	LockRow() string

@@ -21,6 +21,12 @@ func (t *Tx) Enqueue(ctx context.Context, ev *tracker.OutboxEvent) error {
 	if err != nil {
 		return fmt.Errorf("queueing %s event: %w", ev.Kind, err)
 	}
+	if n := t.s.d.NotifyOutbox(); n != "" && !t.notified {
+		if _, err := t.exec(ctx, n); err != nil {
+			return fmt.Errorf("notifying outbox consumers: %w", err)
+		}
+		t.notified = true
+	}
 	return nil
 }
 

@@ -22,6 +22,7 @@ type Store struct {
 	classes map[string]*classInfo
 	fields  map[[2]string]int64 // indexed class.prop -> text field number
 	queries sync.Map            // query text -> rebound text
+	waker   func(ctx context.Context) <-chan struct{}
 }
 
 // New wraps opened databases. Call Migrate before use; Sync then creates
@@ -98,6 +99,36 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// Lease implements tracker.Leaser: holder gets (or keeps) the named
+// lease for ttl unless another holder's lease is still running, so one
+// process of several runs a periodic job.
+func (s *Store) Lease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := time.Now()
+	res, err := s.w.ExecContext(ctx, s.q(`INSERT INTO __leases (name, holder, until) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+		WHERE __leases.until < ? OR __leases.holder = excluded.holder`),
+		name, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("taking lease %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// SetWaker installs the source of cross-process wake-ups (the
+// PostgreSQL package's LISTEN loop).
+func (s *Store) SetWaker(fn func(ctx context.Context) <-chan struct{}) { s.waker = fn }
+
+// Wakeups implements tracker.Waker: a channel that receives when another
+// process queued outbox events (and once after each reconnect, so nothing
+// queued while disconnected waits for the poll); nil without a waker.
+func (s *Store) Wakeups(ctx context.Context) <-chan struct{} {
+	if s.waker == nil {
+		return nil
+	}
+	return s.waker(ctx)
+}
+
 // Maintain refreshes planner statistics and reclaims space (run after
 // bulk loads and periodically): SQLite ANALYZE, PostgreSQL VACUUM
 // ANALYZE.
@@ -139,9 +170,10 @@ func (s *Store) info(c *tracker.Class) (*classInfo, error) {
 
 // Tx is a store transaction.
 type Tx struct {
-	s     *Store
-	tx    *sql.Tx
-	write bool
+	s        *Store
+	tx       *sql.Tx
+	write    bool
+	notified bool // NotifyOutbox already sent in this transaction
 }
 
 // Commit commits.

@@ -74,3 +74,26 @@ func testKeys(t *testing.T, f *Fixture) {
 		t.Error("a rolled-back MarkIncoming was kept")
 	}
 }
+
+func testLeases(t *testing.T, f *Fixture) {
+	l, ok := f.Store.(tracker.Leaser)
+	if !ok {
+		t.Skip("store has no leases")
+	}
+	take := func(holder string, ttl time.Duration) bool {
+		got, err := l.Lease(f.Ctx, "jobs", holder, ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if !take("a", time.Hour) || !take("a", time.Hour) {
+		t.Error("holder a cannot take or renew a free lease")
+	}
+	if take("b", time.Hour) {
+		t.Error("holder b took a's running lease")
+	}
+	if !take("a", -time.Second) || !take("b", time.Hour) {
+		t.Error("an expired lease was not handed over")
+	}
+}

@@ -34,6 +34,8 @@ func Run(t *testing.T, open Opener) {
 		{"SchemaMigration", testSchemaMigration},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Keys", testKeys},
+		{"Wakeups", testWakeups},
+		{"Leases", testLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -229,3 +229,29 @@ func testConcurrentWriters(t *testing.T, f *Fixture) {
 		t.Errorf("issue%s has %d messages, want %d (lost updates)", id, n, writers*each)
 	}
 }
+
+// testWakeups: a store shared by processes tells a consumer when another
+// process queued events (PostgreSQL LISTEN/NOTIFY); others have none.
+func testWakeups(t *testing.T, f *Fixture) {
+	w, ok := f.Store.(tracker.Waker)
+	if !ok {
+		t.Skip("store has no cross-process wake-ups")
+	}
+	ctx, cancel := context.WithCancel(f.Ctx)
+	defer cancel()
+	ch := w.Wakeups(ctx)
+	if ch == nil {
+		t.Skip("store has no cross-process wake-ups")
+	}
+	select { // the catch-up signal after connecting
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up after connecting")
+	}
+	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error { return tx.Enqueue("mail", "k", []byte("x")) })
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no wake-up after another transaction queued an event")
+	}
+}
