@@ -110,7 +110,7 @@ func (c *Consumer) Drain(ctx context.Context) (int, error) {
 
 func (c *Consumer) deliver(ctx context.Context, ev *OutboxEvent) {
 	err := c.handle(ctx, ev)
-	log := c.log.With("consumer", c.name, "event", ev.ID, "kind", ev.Kind, "key", ev.Key, "attempt", ev.Attempts)
+	log := c.log.With("consumer", c.name, "event", ev.ID, "kind", ev.Kind, "key", ev.Key, "attempt", ev.Attempts, "request_id", ev.Trace)
 	var st error
 	switch {
 	case err == nil:

@@ -188,6 +188,18 @@ type Outbox interface {
 	Fail(ctx context.Context, id int64, errmsg string) error
 	// List returns events in a state ("pending", "failed", "done"), newest first.
 	List(ctx context.Context, state string, limit int) ([]*OutboxEvent, error)
+	// Stats counts events by kind and state and gives the creation time
+	// of the oldest undelivered one (zero when none) — for /metrics and
+	// the admin's mail health page.
+	Stats(ctx context.Context) (OutboxStats, error)
+}
+
+// OutboxStats summarise the outbox.
+type OutboxStats struct {
+	// Count maps "kind/state" ("nosy/pending", "mail/failed") to events.
+	Count map[string]int
+	// Oldest is when the oldest pending or claimed event was queued.
+	Oldest time.Time
 }
 
 // OutboxEvent is one queued side effect.
@@ -204,4 +216,8 @@ type OutboxEvent struct {
 	NextTry  time.Time
 	State    string
 	LastErr  string
+	// Trace is the id of the request (web request, mail message, admin
+	// command) whose transaction queued the event, so the logs of its
+	// delivery can be tied to what caused it.
+	Trace string
 }

@@ -215,7 +215,7 @@ func (tx *Tx) Enqueue(kind, key string, payload []byte) error {
 	if !tx.write {
 		return errors.New("enqueue in a read-only transaction")
 	}
-	ev := &OutboxEvent{Kind: kind, Key: key, Payload: payload, Created: tx.s.Now()}
+	ev := &OutboxEvent{Kind: kind, Key: key, Payload: payload, Created: tx.s.Now(), Trace: TraceFrom(tx.ctx)}
 	return tx.st.Enqueue(tx.ctx, ev)
 }
 

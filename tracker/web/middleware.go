@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/corral-tracker/corral/tracker"
 )
 
 type ctxKey int
@@ -62,7 +64,8 @@ func requestLog(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		ctx := tracker.WithTrace(context.WithValue(r.Context(), requestIDKey, id), id)
+		next.ServeHTTP(sw, r.WithContext(ctx))
 		log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"bytes", sw.bytes, "duration_ms", time.Since(start).Milliseconds())
 	})

@@ -191,6 +191,8 @@ func (dialect) Migrations() [][]string {
 		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at BIGINT NOT NULL)`,
 	}, {
 		`CREATE TABLE __leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL)`,
+	}, {
+		`ALTER TABLE __outbox ADD COLUMN trace TEXT`,
 	}}
 }
 

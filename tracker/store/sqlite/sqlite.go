@@ -120,6 +120,8 @@ func (dialect) Migrations() [][]string {
 		`CREATE TABLE __incoming (ikey TEXT PRIMARY KEY, outcome TEXT NOT NULL, at INTEGER NOT NULL)`,
 	}, {
 		`CREATE TABLE __leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until INTEGER NOT NULL)`,
+	}, {
+		`ALTER TABLE __outbox ADD COLUMN trace TEXT`,
 	}}
 }
 

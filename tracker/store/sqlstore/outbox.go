@@ -15,9 +15,9 @@ func (t *Tx) Enqueue(ctx context.Context, ev *tracker.OutboxEvent) error {
 	if created.IsZero() {
 		created = time.Now()
 	}
-	err := t.queryRow(ctx, `INSERT INTO __outbox (kind, okey, payload, created, attempts, next_try, state)
-		VALUES (?, ?, ?, ?, 0, ?, 'pending') RETURNING id`,
-		ev.Kind, ev.Key, ev.Payload, created.UnixMilli(), created.UnixMilli()).Scan(&ev.ID)
+	err := t.queryRow(ctx, `INSERT INTO __outbox (kind, okey, payload, created, attempts, next_try, state, trace)
+		VALUES (?, ?, ?, ?, 0, ?, 'pending', ?) RETURNING id`,
+		ev.Kind, ev.Key, ev.Payload, created.UnixMilli(), created.UnixMilli(), ev.Trace).Scan(&ev.ID)
 	if err != nil {
 		return fmt.Errorf("queueing %s event: %w", ev.Kind, err)
 	}
@@ -80,14 +80,14 @@ func (o outbox) Claim(ctx context.Context, worker string, kinds []string, limit 
 	for _, id := range ids {
 		ev := &tracker.OutboxEvent{ID: id}
 		var created, next int64
-		var lastErr sql.NullString
+		var lastErr, trace sql.NullString
 		err := tx.QueryRowContext(ctx, s.q(`UPDATE __outbox SET state = 'claimed', worker = ?, lease_until = ?, attempts = attempts + 1
-			WHERE id = ? RETURNING kind, okey, payload, created, attempts, next_try, last_error`),
-			worker, now+lease.Milliseconds(), id).Scan(&ev.Kind, &ev.Key, &ev.Payload, &created, &ev.Attempts, &next, &lastErr)
+			WHERE id = ? RETURNING kind, okey, payload, created, attempts, next_try, last_error, trace`),
+			worker, now+lease.Milliseconds(), id).Scan(&ev.Kind, &ev.Key, &ev.Payload, &created, &ev.Attempts, &next, &lastErr, &trace)
 		if err != nil {
 			return nil, fmt.Errorf("claiming outbox event %d: %w", id, err)
 		}
-		ev.Created, ev.NextTry, ev.State, ev.LastErr = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC(), "claimed", lastErr.String
+		ev.Created, ev.NextTry, ev.State, ev.LastErr, ev.Trace = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC(), "claimed", lastErr.String, trace.String
 		out = append(out, ev)
 	}
 	if err := tx.Commit(); err != nil {
@@ -121,7 +121,7 @@ func (o outbox) List(ctx context.Context, state string, limit int) ([]*tracker.O
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := o.s.r.QueryContext(ctx, o.s.q(`SELECT id, kind, okey, payload, created, attempts, next_try, state, last_error
+	rows, err := o.s.r.QueryContext(ctx, o.s.q(`SELECT id, kind, okey, payload, created, attempts, next_try, state, last_error, trace
 		FROM __outbox WHERE state = ? ORDER BY id DESC LIMIT ?`), state, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing outbox: %w", err)
@@ -131,12 +131,41 @@ func (o outbox) List(ctx context.Context, state string, limit int) ([]*tracker.O
 	for rows.Next() {
 		ev := &tracker.OutboxEvent{}
 		var created, next int64
-		var lastErr sql.NullString
-		if err := rows.Scan(&ev.ID, &ev.Kind, &ev.Key, &ev.Payload, &created, &ev.Attempts, &next, &ev.State, &lastErr); err != nil {
+		var lastErr, trace sql.NullString
+		if err := rows.Scan(&ev.ID, &ev.Kind, &ev.Key, &ev.Payload, &created, &ev.Attempts, &next, &ev.State, &lastErr, &trace); err != nil {
 			return nil, err
 		}
-		ev.Created, ev.NextTry, ev.LastErr = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC(), lastErr.String
+		ev.Created, ev.NextTry, ev.LastErr, ev.Trace = time.UnixMilli(created).UTC(), time.UnixMilli(next).UTC(), lastErr.String, trace.String
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+// Stats counts events by kind and state.
+func (o outbox) Stats(ctx context.Context) (tracker.OutboxStats, error) {
+	st := tracker.OutboxStats{Count: map[string]int{}}
+	rows, err := o.s.r.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM __outbox GROUP BY kind, state`)
+	if err != nil {
+		return st, fmt.Errorf("outbox stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, state string
+		var n int
+		if err := rows.Scan(&kind, &state, &n); err != nil {
+			return st, err
+		}
+		st.Count[kind+"/"+state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	var oldest sql.NullInt64
+	if err := o.s.r.QueryRowContext(ctx, `SELECT MIN(created) FROM __outbox WHERE state IN ('pending', 'claimed')`).Scan(&oldest); err != nil {
+		return st, err
+	}
+	if oldest.Valid {
+		st.Oldest = time.UnixMilli(oldest.Int64).UTC()
+	}
+	return st, nil
 }

@@ -100,7 +100,11 @@ func testReactorsAndOutbox(t *testing.T, f *Fixture) {
 	f.Svc.OnCommit(func() { woke <- struct{}{} })
 	id := f.Create(t, "issue", tracker.Values{"title": "a"})
 	<-woke
-	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error { return tx.Set("issue", id, tracker.Values{"title": "b"}) })
+	if err := f.Svc.Update(tracker.WithTrace(f.Ctx, "req-42"), tracker.AdminID, func(tx *tracker.Tx) error {
+		return tx.Set("issue", id, tracker.Values{"title": "b"})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-woke:
 	default:
@@ -110,6 +114,9 @@ func testReactorsAndOutbox(t *testing.T, f *Fixture) {
 		t.Errorf("reactor saw %v, want %v", seen, want)
 	}
 	evs, err := f.Store.Outbox().Claim(f.Ctx, "w1", []string{"announce"}, 10, time.Minute)
+	if err == nil && len(evs) == 1 && evs[0].Trace != "req-42" {
+		t.Errorf("event trace = %q, want the request id req-42", evs[0].Trace)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +133,10 @@ func testReactorsAndOutbox(t *testing.T, f *Fixture) {
 
 func testOutboxOrderAndRetry(t *testing.T, f *Fixture) {
 	ob := f.Store.Outbox()
+	st, err := ob.Stats(f.Ctx)
+	if err != nil || len(st.Count) != 0 || !st.Oldest.IsZero() {
+		t.Errorf("Stats of an empty outbox = %+v, %v", st, err)
+	}
 	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error {
 		for _, e := range []struct{ key, p string }{{"k1", "1a"}, {"k2", "2a"}, {"k1", "1b"}, {"k2", "2b"}, {"k3", "3a"}} {
 			if err := tx.Enqueue("mail", e.key, []byte(e.p)); err != nil {
@@ -144,6 +155,9 @@ func testOutboxOrderAndRetry(t *testing.T, f *Fixture) {
 			out = append(out, string(e.Payload))
 		}
 		return out
+	}
+	if st, err := ob.Stats(f.Ctx); err != nil || st.Count["mail/pending"] != 5 || st.Oldest.IsZero() {
+		t.Errorf("Stats = %+v, %v; want 5 pending mail events", st, err)
 	}
 	ids := map[string]int64{}
 	all, _ := ob.List(f.Ctx, "pending", 10)
