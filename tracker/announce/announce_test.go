@@ -119,7 +119,6 @@ func TestAnnounceDirect(t *testing.T) {
 	}
 }
 
-
 func irkerPending(t *testing.T, tt *testtracker.T) []*tracker.OutboxEvent {
 	var out []*tracker.OutboxEvent
 	all, err := tt.Store.Outbox().List(tt.Ctx, "pending", 100)
