@@ -153,9 +153,12 @@ func (p *POP3) pass(ctx context.Context) error {
 func (p *POP3) session(ctx context.Context, skip map[string]bool) (handled int, deferred, more bool, err error) {
 	c, err := dialPOP3(ctx, p.cfg.Addr, p.cfg.Security, p.cfg.TLSConfig, p.cfg.Timeout, p.cfg.MaxMessageBytes)
 	if err == nil {
-		if err = c.login(p.cfg.Username, p.cfg.Password); err != nil {
+		stop := c.guard(ctx) // dovecot delays logins after failures
+		err = c.login(p.cfg.Username, p.cfg.Password)
+		stop()
+		if err != nil {
 			c.close()
-			err = fmt.Errorf("logging in to %s as %s: %w", p.cfg.Addr, p.cfg.Username, err)
+			err = ctxErr(ctx, fmt.Errorf("logging in to %s as %s: %w", p.cfg.Addr, p.cfg.Username, err))
 		}
 	}
 	if err != nil {
@@ -166,7 +169,9 @@ func (p *POP3) session(ctx context.Context, skip map[string]bool) (handled int, 
 	p.stats.connected.Store(true)
 	defer p.stats.connected.Store(false)
 
+	stop := c.guard(ctx)
 	msgs, err := c.list()
+	stop()
 	if err != nil {
 		c.close()
 		return 0, false, false, err
@@ -181,7 +186,9 @@ func (p *POP3) session(ctx context.Context, skip map[string]bool) (handled int, 
 			deferred = true
 			continue
 		}
+		stop := c.guard(ctx)
 		raw, err := c.retr(m.Num)
+		stop()
 		if err != nil {
 			var perr *pop3Error
 			if errors.As(err, &perr) { // gone or unreadable: leave it

@@ -83,6 +83,13 @@ func dialPOP3(ctx context.Context, addr string, security Security, tlsConfig *tl
 	return c, nil
 }
 
+// guard closes the connection when ctx ends before the returned stop is
+// called, so that a command waiting for the server returns.
+func (c *pop3Client) guard(ctx context.Context) (stop func() bool) {
+	conn := c.conn
+	return context.AfterFunc(ctx, func() { conn.Close() })
+}
+
 // stls upgrades the connection (RFC 2595 §4) and forgets the capabilities
 // learnt in plaintext.
 func (c *pop3Client) stls(cfg *tls.Config) error {
