@@ -196,14 +196,35 @@ func (dialect) Migrations() [][]string {
 	}}
 }
 
-func (dialect) IndexText(ctx context.Context, tx *sql.Tx, field, id int64, words string) error {
-	if words == "" {
-		_, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE field = $1 AND nodeid = $2`, field, id)
-		return err
+// IndexText upserts (and deletes) entries in multi-row statements.
+func (dialect) IndexText(ctx context.Context, tx *sql.Tx, entries []sqlstore.TextEntry) error {
+	for start := 0; start < len(entries); start += 300 {
+		part := entries[start:min(start+300, len(entries))]
+		var del, vals []string
+		var dargs, args []any
+		for _, e := range part {
+			if e.Words == "" {
+				dargs = append(dargs, e.Field, e.ID)
+				del = append(del, fmt.Sprintf("($%d::bigint, $%d::bigint)", len(dargs)-1, len(dargs)))
+				continue
+			}
+			args = append(args, e.Field, e.ID, e.Words)
+			n := len(args)
+			vals = append(vals, fmt.Sprintf("($%d::bigint, $%d::bigint, to_tsvector('simple', $%d))", n-2, n-1, n))
+		}
+		if len(del) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE (field, nodeid) IN (`+strings.Join(del, ", ")+`)`, dargs...); err != nil {
+				return err
+			}
+		}
+		if len(vals) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO __textindex (field, nodeid, tsv) VALUES `+strings.Join(vals, ", ")+`
+				ON CONFLICT (field, nodeid) DO UPDATE SET tsv = EXCLUDED.tsv`, args...); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO __textindex (field, nodeid, tsv) VALUES ($1, $2, to_tsvector('simple', $3))
-		ON CONFLICT (field, nodeid) DO UPDATE SET tsv = EXCLUDED.tsv`, field, id, words)
-	return err
+	return nil
 }
 
 func (dialect) TextHits(words []string) (string, []any) {

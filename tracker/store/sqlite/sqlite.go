@@ -129,16 +129,33 @@ func (dialect) Migrations() [][]string {
 // so hits carry their class and item without a lookup table.
 func textRowid(field, id int64) int64 { return field<<40 | id }
 
-func (dialect) IndexText(ctx context.Context, tx *sql.Tx, field, id int64, words string) error {
-	rowid := textRowid(field, id)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE rowid = ?`, rowid); err != nil {
-		return err
+// IndexText deletes the old rows and inserts the new ones in
+// multi-row statements.
+func (dialect) IndexText(ctx context.Context, tx *sql.Tx, entries []sqlstore.TextEntry) error {
+	for start := 0; start < len(entries); start += 400 {
+		part := entries[start:min(start+400, len(entries))]
+		ids := make([]any, len(part))
+		ph := make([]string, len(part))
+		var vals []string
+		var args []any
+		for i, e := range part {
+			ids[i] = textRowid(e.Field, e.ID)
+			ph[i] = "?"
+			if e.Words != "" {
+				vals = append(vals, "(?, ?)")
+				args = append(args, textRowid(e.Field, e.ID), e.Words)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM __textindex WHERE rowid IN (`+strings.Join(ph, ", ")+`)`, ids...); err != nil {
+			return err
+		}
+		if len(vals) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO __textindex (rowid, words) VALUES `+strings.Join(vals, ", "), args...); err != nil {
+				return err
+			}
+		}
 	}
-	if words == "" {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO __textindex (rowid, words) VALUES (?, ?)`, rowid, words)
-	return err
+	return nil
 }
 
 func (dialect) TextHits(words []string) (string, []any) {

@@ -43,10 +43,12 @@ type Dialect interface {
 	// ResetSequence moves the id source past the largest id (after an
 	// import that kept ids).
 	ResetSequence(ctx context.Context, tx *sql.Tx, table string) error
-	// IndexText replaces the index entry of one text field (a numbered
-	// class.property, see __textfield) of item id with the pre-tokenised
-	// words (tracker/search.IndexText); "" removes it.
-	IndexText(ctx context.Context, tx *sql.Tx, field, id int64, words string) error
+	// IndexText replaces the index entries of text fields (numbered
+	// class.properties, see __textfield) of items with their
+	// pre-tokenised words (tracker/search.IndexText); empty words remove
+	// an entry. A transaction's entries come in one call at commit, so
+	// the dialect can write them in a few statements.
+	IndexText(ctx context.Context, tx *sql.Tx, entries []TextEntry) error
 	// TextHits returns a query selecting (field, nodeid) rows whose
 	// indexed words contain all the given words, and its arguments.
 	TextHits(words []string) (string, []any)
@@ -71,6 +73,12 @@ type Dialect interface {
 	// DropColumn returns the statements removing a column (dropping
 	// indexes on it first where the dialect requires).
 	DropColumn(table, column string) []string
+}
+
+// TextEntry is one full-text index entry to write.
+type TextEntry struct {
+	Field, ID int64
+	Words     string
 }
 
 // SchemaDialect holds the DDL differences used by Sync.

@@ -81,15 +81,39 @@ func (t *Tx) PackJournal(ctx context.Context, before time.Time) (int, error) {
 	return int(n), nil
 }
 
-// Index replaces the full-text entry of one property.
+// Index replaces the full-text entry of one property. Entries are kept
+// until commit and written together (FTS5 flushes its pending data at
+// every statement savepoint, so one multi-row statement is far cheaper
+// than one per message); nothing searches a write transaction's own
+// uncommitted text.
 func (t *Tx) Index(ctx context.Context, c *tracker.Class, id, prop, text string) error {
-	words := indexText(t.s, text)
 	field, err := t.s.textField(c.Name, prop)
 	if err != nil {
 		return err
 	}
-	if err := t.s.d.IndexText(ctx, t.tx, field, tracker.IDInt(id), words); err != nil {
-		return fmt.Errorf("indexing %s%s.%s: %w", c.Name, id, prop, err)
+	k := [2]int64{field, tracker.IDInt(id)}
+	if t.text == nil {
+		t.text = map[[2]int64]string{}
+	}
+	if _, seen := t.text[k]; !seen {
+		t.textOrder = append(t.textOrder, k)
+	}
+	t.text[k] = indexText(t.s, text)
+	return nil
+}
+
+// flushText writes the pending index entries.
+func (t *Tx) flushText(ctx context.Context) error {
+	if len(t.textOrder) == 0 {
+		return nil
+	}
+	entries := make([]TextEntry, len(t.textOrder))
+	for i, k := range t.textOrder {
+		entries[i] = TextEntry{Field: k[0], ID: k[1], Words: t.text[k]}
+	}
+	t.text, t.textOrder = nil, nil
+	if err := t.s.d.IndexText(ctx, t.tx, entries); err != nil {
+		return fmt.Errorf("writing the full-text index: %w", err)
 	}
 	return nil
 }

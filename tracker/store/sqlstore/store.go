@@ -174,10 +174,19 @@ type Tx struct {
 	tx       *sql.Tx
 	write    bool
 	notified bool // NotifyOutbox already sent in this transaction
+	// text holds full-text entries written at commit (see Index).
+	text      map[[2]int64]string
+	textOrder [][2]int64
 }
 
-// Commit commits.
-func (t *Tx) Commit() error { return t.tx.Commit() }
+// Commit writes the pending full-text entries, then commits.
+func (t *Tx) Commit() error {
+	if err := t.flushText(context.Background()); err != nil {
+		t.tx.Rollback()
+		return err
+	}
+	return t.tx.Commit()
+}
 
 // Rollback rolls back.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
