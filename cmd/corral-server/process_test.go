@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// binary builds corral-server once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "corral-server-test-"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "corral-server")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// proc is a corral-server process.
+type proc struct {
+	cmd    *exec.Cmd
+	stdout chan string
+	stderr *syncBuffer
+	exited chan error
+}
+
+func start(t *testing.T, dir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	p := &proc{cmd: cmd, stdout: make(chan string, 100), stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			p.stdout <- sc.Text()
+		}
+		close(p.stdout)
+		p.exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-p.exited
+		}
+	})
+	return p
+}
+
+// line returns the next line of standard output.
+func (p *proc) line(t *testing.T) string {
+	t.Helper()
+	select {
+	case l, ok := <-p.stdout:
+		if !ok {
+			t.Fatalf("standard output closed; log:\n%s", p.stderr)
+		}
+		return l
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("no output; log:\n%s", p.stderr)
+	}
+	return ""
+}
+
+// addr waits for the listening log line.
+func (p *proc) addr(t *testing.T) string {
+	t.Helper()
+	var a string
+	waitFor(t, "the listening log line", func() bool {
+		if m := addrRE.FindStringSubmatch(p.stderr.String()); m != nil {
+			a = m[1]
+			return true
+		}
+		return false
+	})
+	return a
+}
+
+// stop sends sig and waits for a clean exit.
+func (p *proc) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	p.cmd.Process.Signal(sig)
+	for range p.stdout {
+	}
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Errorf("exit after %v: %v; log:\n%s", sig, err, p.stderr)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("no exit after %v; log:\n%s", sig, p.stderr)
+	}
+}
+
+func login(t *testing.T, base, user, pw string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(base, url.Values{"@action": {"login"}, "__login_name": {user}, "__login_password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login as %s with %q: status %d, want 303", user, pw, resp.StatusCode)
+	}
+	return c
+}
+
+// TestDemo runs --demo twice on one directory: the first run creates the
+// tracker and prints URL and passwords, the second prints them again.
+func TestDemo(t *testing.T) {
+	work := t.TempDir()
+	p := start(t, work, nil, "--demo", "-p", "0")
+	url := p.line(t)
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/demo/") {
+		t.Fatalf("first line = %q, want the tracker URL http://127.0.0.1:PORT/demo/", url)
+	}
+	pw := map[string]string{}
+	var lines []string
+	for _, who := range []string{"admin", "alice (User)", "bob (Developer)", "carol (Coordinator)"} {
+		l := p.line(t)
+		lines = append(lines, l)
+		v, ok := strings.CutPrefix(l, who+" password: ")
+		if !ok || len(v) < 10 {
+			t.Fatalf("line = %q, want %q and a password", l, who+" password: ")
+		}
+		pw[strings.Fields(who)[0]] = v
+	}
+	if l := p.line(t); l != "outgoing mail (mbox): "+filepath.Join(work, "demo", "mail.mbox") {
+		t.Errorf("mail line = %q", l)
+	}
+	// Three logins: [web] login_attempts_min (3) also limits each client
+	// address per minute.
+	for _, u := range []string{"admin", "alice", "carol"} {
+		c := login(t, url, u, pw[u])
+		if _, body := get(t, c, url+"issue2"); !strings.Contains(body, "Hello, <b>"+u+"</b>") || !strings.Contains(body, "issue1") {
+			t.Errorf("issue2 as %s: not logged in or no dependency shown", u)
+		}
+	}
+	_, index := get(t, nil, url)
+	for _, title := range []string{"Crash in PyUnicode_FromFormat()", "asyncio: cancelling", "os.path.join()"} {
+		if !strings.Contains(index, title) {
+			t.Errorf("index lacks %q", title)
+		}
+	}
+	if code, body := get(t, nil, url+"file1/fix-format-precision.patch"); code != 200 || !strings.Contains(body, "+++ b/Objects/unicodeobject.c") {
+		t.Errorf("patch download = %d %.100q", code, body)
+	}
+	waitFor(t, "the example issues' notifications in mail.mbox", func() bool {
+		b, _ := os.ReadFile(filepath.Join(work, "demo", "mail.mbox"))
+		return strings.Contains(string(b), "Subject: [issue6]")
+	})
+	p.stop(t, syscall.SIGTERM)
+
+	again := start(t, work, nil, "--demo", "-p", "0")
+	again.line(t) // URL (another free port)
+	for _, want := range lines {
+		if l := again.line(t); l != want {
+			t.Errorf("second run printed %q, want %q", l, want)
+		}
+	}
+	again.stop(t, syscall.SIGINT)
+	if strings.Contains(again.stderr.String(), "creating the demo tracker") {
+		t.Errorf("second run created the demo again")
+	}
+	if entries, _ := filepath.Glob(filepath.Join(work, ".demo.creating-*")); len(entries) > 0 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// TestSignals checks sd_notify, the pid file, SIGHUP reloading config.ini
+// (a broken one is refused and the old settings stay) and SIGTERM.
+func TestSignals(t *testing.T) {
+	home := newHome(t, "pd")
+	sock := filepath.Join(t.TempDir(), "notify.sock")
+	nc, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	notified := func(want string) {
+		t.Helper()
+		nc.SetReadDeadline(time.Now().Add(time.Minute))
+		buf := make([]byte, 512)
+		for {
+			n, err := nc.Read(buf)
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", want, err)
+			}
+			if strings.HasPrefix(string(buf[:n]), want) {
+				return
+			}
+		}
+	}
+	pidFile := filepath.Join(t.TempDir(), "server.pid")
+	p := start(t, t.TempDir(), []string{"NOTIFY_SOCKET=" + sock}, "-n", "127.0.0.1", "-p", "0", "-d", pidFile, home)
+	base := "http://" + p.addr(t) + "/"
+	notified("READY=1")
+	if b, _ := os.ReadFile(pidFile); strings.TrimSpace(string(b)) != strconv.Itoa(p.cmd.Process.Pid) {
+		t.Errorf("pid file = %q, want %d", b, p.cmd.Process.Pid)
+	}
+	if _, body := get(t, nil, base+"issue1"); !strings.Contains(body, "- Python tracker</title>") {
+		t.Fatalf("issue1 page title is not the configured name:\n%.300s", body)
+	}
+
+	ini := filepath.Join(home, "config.ini")
+	orig, _ := os.ReadFile(ini)
+	os.WriteFile(ini, []byte(strings.Replace(string(orig), "name = Python tracker", "name = Reloaded tracker", 1)), 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	notified("RELOADING=1")
+	notified("READY=1")
+	if _, body := get(t, nil, base+"issue1"); !strings.Contains(body, "- Reloaded tracker</title>") {
+		t.Errorf("after SIGHUP the page title is not the new name:\n%.300s", body)
+	}
+
+	os.WriteFile(ini, []byte(strings.Replace(string(orig), "login_attempts_min = 3", "login_attempts_min = many", 1)), 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	notified("RELOADING=1")
+	notified("READY=1")
+	if !strings.Contains(p.stderr.String(), "reload failed") {
+		t.Errorf("a broken config.ini was not reported; log:\n%s", p.stderr)
+	}
+	if _, body := get(t, nil, base+"issue1"); !strings.Contains(body, "- Reloaded tracker</title>") {
+		t.Errorf("after a failed reload the old settings are gone")
+	}
+
+	p.stop(t, syscall.SIGTERM)
+	notified("STOPPING=1")
+	if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
+		t.Errorf("pid file left behind: %v", err)
+	}
+}
