@@ -24,6 +24,9 @@ type indexQuery struct {
 	StartWith  int
 	SearchText string
 	DispName   string
+	// Ignore is bpo's "ignore=file:content" (the full-text search leaves
+	// attached files out); kept in every URL the index builds.
+	Ignore string
 }
 
 // sortSpec reads "@sort=-activity,id" and the search form's
@@ -73,6 +76,7 @@ func (s *Site) parseIndexQuery(q *rq, class string) *indexQuery {
 			}
 		}
 	}
+	iq.dropUnsearchable(q)
 	if n, err := strconv.Atoi(q.value("@pagesize")); err == nil && n > 0 {
 		iq.PageSize = min(n, 1000)
 	}
@@ -80,6 +84,7 @@ func (s *Site) parseIndexQuery(q *rq, class string) *indexQuery {
 		iq.StartWith = n
 	}
 	iq.SearchText = q.value("@search_text")
+	iq.Ignore = q.value("ignore")
 	iq.DispName = q.value("@dispname")
 	if len(iq.Columns) == 0 {
 		iq.Columns = s.defaultColumns(c)
@@ -171,6 +176,9 @@ func (iq *indexQuery) values() url.Values {
 	}
 	if iq.DispName != "" {
 		v.Set("@dispname", iq.DispName)
+	}
+	if iq.Ignore != "" {
+		v.Set("ignore", iq.Ignore)
 	}
 	return v
 }

@@ -13,11 +13,9 @@ func (s *Site) notYet(q *rq, what string) {
 func (s *Site) serveREST(q *rq)                        { s.notYet(q, "The REST API") }
 func (s *Site) serveFeed(q *rq, base, ext string)      { s.notYet(q, "Feeds") }
 func (s *Site) serveReview(q *rq, id string)           { s.notYet(q, "Patch review") }
-func (s *Site) serveSearch(q *rq, class string)        { s.notYet(q, "The search page") }
 func (s *Site) serveRegister(q *rq)                    { s.notYet(q, "Registration") }
 func (s *Site) serveForgotten(q *rq)                   { s.notYet(q, "Password reset") }
 func (s *Site) serveQueryEdit(q *rq)                   { s.notYet(q, "Query editing") }
-func (s *Site) actSearch(q *rq, class string) bool     { s.notYet(q, "Search"); return true }
 func (s *Site) actRegister(q *rq) bool                 { s.notYet(q, "Registration"); return true }
 func (s *Site) actConfirmRegistration(q *rq) bool      { s.notYet(q, "Registration"); return true }
 func (s *Site) actPasswordReset(q *rq, post bool) bool { s.notYet(q, "Password reset"); return true }
