@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/corral-tracker/corral/mailgw"
+	"github.com/corral-tracker/corral/mailgw/poll/internal/dovecottest"
 	"github.com/emersion/go-imap/v2"
 )
 
@@ -16,8 +17,8 @@ import (
 // stays unseen in INBOX until its retry. The connection is the plain port
 // upgraded with STARTTLS (offered by dovecot, certificate verified).
 func TestDovecotIMAP(t *testing.T) {
-	d := startDovecot(t)
-	c := imapTestClient(t, d.imaps, d.tls, testUser, testPass)
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
 	var want []string
 	for i := 1; i <= 20; i++ {
 		id, raw := testMessage(i)
@@ -33,9 +34,9 @@ func TestDovecotIMAP(t *testing.T) {
 		}
 		return mailgw.Outcome{Status: mailgw.Accepted}
 	}
-	p := newTestIMAP(t, rec, d.imap, func(cfg *IMAPConfig) {
+	p := newTestIMAP(t, rec, d.IMAP, func(cfg *IMAPConfig) {
 		cfg.Security = StartTLSIfOffered
-		cfg.TLSConfig = d.tls
+		cfg.TLSConfig = d.TLS
 		cfg.After = After{Action: AfterMove, Mailbox: "Processed"}
 		cfg.RetryDeferred = 200 * time.Millisecond
 	})
@@ -79,20 +80,20 @@ func TestDovecotIMAP(t *testing.T) {
 // TestDovecotIMAPS: implicit TLS (imaps), imap_after delete, and a server
 // certificate the client does not trust is refused.
 func TestDovecotIMAPS(t *testing.T) {
-	d := startDovecot(t)
-	c := imapTestClient(t, d.imaps, d.tls, testUser, testPass)
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
 	id, raw := testMessage(1)
 	appendMessage(t, c, "INBOX", raw)
 
-	untrusted := newTestIMAP(t, newRecorder(), d.imaps, func(cfg *IMAPConfig) { cfg.Security = ImplicitTLS })
+	untrusted := newTestIMAP(t, newRecorder(), d.IMAPS, func(cfg *IMAPConfig) { cfg.Security = ImplicitTLS })
 	if err := untrusted.Once(t.Context()); err == nil {
 		t.Errorf("Once() with an unknown CA = nil, want a certificate error")
 	}
 
 	rec := newRecorder()
-	p := newTestIMAP(t, rec, d.imaps, func(cfg *IMAPConfig) {
+	p := newTestIMAP(t, rec, d.IMAPS, func(cfg *IMAPConfig) {
 		cfg.Security = ImplicitTLS
-		cfg.TLSConfig = d.tls
+		cfg.TLSConfig = d.TLS
 		cfg.After = After{Action: AfterDelete}
 	})
 	if err := p.Once(t.Context()); err != nil {

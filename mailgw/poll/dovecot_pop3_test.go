@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/corral-tracker/corral/mailgw"
+	"github.com/corral-tracker/corral/mailgw/poll/internal/dovecottest"
 )
 
 // newTestPOP3 returns a POP3 poller with short delays.
@@ -36,8 +37,8 @@ func newTestPOP3(t *testing.T, h mailgw.Handler, addr string, edit func(*POP3Con
 // sessions of BatchSize; a deferred message stays on the server until a
 // later pass.
 func TestDovecotPOP3(t *testing.T) {
-	d := startDovecot(t)
-	c := imapTestClient(t, d.imaps, d.tls, testUser, testPass)
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
 	var want []string
 	for i := 1; i <= 60; i++ {
 		id, raw := testMessage(i)
@@ -58,13 +59,13 @@ func TestDovecotPOP3(t *testing.T) {
 		addr     string
 		security Security
 	}{
-		{"STLS", d.pop3, StartTLS},
-		{"pops", d.pop3s, ImplicitTLS},
+		{"STLS", d.POP3, StartTLS},
+		{"pops", d.POP3S, ImplicitTLS},
 	} {
 		t.Run(sec.name, func(t *testing.T) {
 			p := newTestPOP3(t, rec, sec.addr, func(cfg *POP3Config) {
 				cfg.Security = sec.security
-				cfg.TLSConfig = d.tls
+				cfg.TLSConfig = d.TLS
 				cfg.BatchSize = 25
 			})
 			if sec.name == "STLS" {
@@ -98,10 +99,10 @@ func TestDovecotPOP3(t *testing.T) {
 // TestDovecotPOP3Run: the polling loop picks up mail delivered later and
 // handles each message once.
 func TestDovecotPOP3Run(t *testing.T) {
-	d := startDovecot(t)
-	c := imapTestClient(t, d.imaps, d.tls, testUser, testPass)
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
 	rec := newRecorder()
-	p := newTestPOP3(t, rec, d.pop3, nil)
+	p := newTestPOP3(t, rec, d.POP3, nil)
 	runPoller(t, p.Run)
 	for i := 1; i <= 3; i++ {
 		id, raw := testMessage(i)
@@ -115,12 +116,12 @@ func TestDovecotPOP3Run(t *testing.T) {
 // §6), so a poller that dies after DELE loses nothing. A wrong password
 // is an error.
 func TestDovecotPOP3NoQuit(t *testing.T) {
-	d := startDovecot(t)
-	c := imapTestClient(t, d.imaps, d.tls, testUser, testPass)
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
 	id, raw := testMessage(1)
 	appendMessage(t, c, "INBOX", raw)
 
-	pc, err := dialPOP3(context.Background(), d.pop3, Plaintext, nil, 10*time.Second, 0)
+	pc, err := dialPOP3(context.Background(), d.POP3, Plaintext, nil, 10*time.Second, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestDovecotPOP3NoQuit(t *testing.T) {
 	}
 
 	// Last, as dovecot slows down logins after a failed one.
-	bad := newTestPOP3(t, newRecorder(), d.pop3, func(cfg *POP3Config) { cfg.Password = "wrong" })
+	bad := newTestPOP3(t, newRecorder(), d.POP3, func(cfg *POP3Config) { cfg.Password = "wrong" })
 	if err := bad.Once(context.Background()); err == nil {
 		t.Errorf("Once() with a wrong password = nil, want an error")
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/corral-tracker/corral/mailgw/poll/internal/dovecottest"
 )
 
 // memIMAP is go-imap's in-memory IMAP server on 127.0.0.1, restartable on
@@ -29,7 +31,8 @@ type memIMAP struct {
 	srv *imapserver.Server
 }
 
-const testUser, testPass = "tracker", "secret"
+// The account of the test servers (dovecottest has the same).
+const testUser, testPass = dovecottest.User, dovecottest.Password
 
 // startMemIMAP starts the server with caps (IMAP4rev1 only, i.e. without
 // MOVE and UIDPLUS, when nil) and mailboxes INBOX and Archive.
