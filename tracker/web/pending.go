@@ -35,7 +35,3 @@ func (s *Site) actReview(q *rq, action, class, id string) bool {
 }
 func (s *Site) actEditCSV(q *rq, class string) bool { s.notYet(q, "CSV editing"); return true }
 func (s *Site) actQueries(q *rq) bool               { s.notYet(q, "Query editing"); return true }
-func (s *Site) actExportCSV(q *rq, class string, withID bool) bool {
-	s.notYet(q, "CSV export")
-	return true
-}
