@@ -66,6 +66,10 @@ func (s *Site) actEdit(q *rq, class, id string) bool {
 		s.fail(q, errStatus(http.StatusBadRequest, "No class to edit"))
 		return true
 	}
+	if id == "" && q.value("@action") == "edit" {
+		// Posted to the class: a batch edit of the items it names.
+		return s.actEditMany(q, class)
+	}
 	if q.value("@preview") != "" && id != "" {
 		// "Preview" shows the comment rendered, nothing is saved.
 		q.ok = append(q.ok, "Preview of your comment; it is not sent yet.")

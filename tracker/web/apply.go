@@ -73,6 +73,9 @@ func (s *Site) applyForm(tx *tracker.Tx, pf *parsedForm) (string, error) {
 			created[it.Class+it.ID] = id
 		}
 	}
+	if pf.NoContext {
+		return "", s.applyOthers(tx, pf, created)
+	}
 	ctx := pf.Context
 	raw := map[string]string{}
 	for k, v := range ctx.Props {

@@ -52,6 +52,9 @@ type parsedForm struct {
 	Required []string
 	// LastActivity is the @lastactivity value, "" when absent.
 	LastActivity string
+	// NoContext: the form was posted to a class, not an item (batch
+	// edit): only the items it names are changed (actEditMany).
+	NoContext bool
 }
 
 var (
@@ -119,7 +122,9 @@ func parseForm(schema *tracker.Schema, class, id string, vals url.Values, files 
 			}
 			name = prop
 			if !strings.HasPrefix(name, "add@") && !strings.HasPrefix(name, "remove@") && !strings.HasPrefix(name, "link@") {
-				target.Props[name] = value
+				// Multi-selects post several values (and an empty
+				// one to allow clearing), as for the context item.
+				target.Props[name] = joinMulti(values)
 				continue
 			}
 			name = "@" + name

@@ -24,7 +24,6 @@ func (s *Site) actUnsubscribe(q *rq, class, id string, post bool) bool {
 	return true
 }
 func (s *Site) actEmailMe(q *rq, class, id string) bool { s.notYet(q, "Email me"); return true }
-func (s *Site) actBatchEdit(q *rq, class string) bool   { s.notYet(q, "Batch edit"); return true }
 func (s *Site) actClassify(q *rq, action, class, id string) bool {
 	s.notYet(q, "Spam classification")
 	return true
