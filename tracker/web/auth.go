@@ -24,18 +24,15 @@ func (s *Site) cookieName() string {
 }
 
 // authenticate finds the visitor: HTTP Basic credentials ([web]
-// http_auth), else the session cookie, else anonymous; then opens the
-// request's read transaction as that user.
+// http_auth) or an API bearer token, else the session cookie, else
+// anonymous; then opens the request's read transaction as that user.
 func (s *Site) authenticate(q *rq) error {
-	uid := ""
-	if user, pw, ok := q.r.BasicAuth(); ok && s.cfg.HTTPAuth {
-		id, err := s.checkPassword(q, user, pw)
-		if err != nil {
-			q.w.Header().Set("WWW-Authenticate", `Basic realm="`+s.cfg.TrackerName+`"`)
-			return err
-		}
-		uid, q.viaBasic = id, true
+	// HTTP Basic and bearer tokens (rest_auth.go).
+	uid, err := s.credentials(q)
+	if err != nil {
+		return err
 	}
+	q.viaBasic = uid != ""
 	if uid == "" {
 		if c, err := q.r.Cookie(s.cookieName()); err == nil && c.Value != "" {
 			uid = s.sessionUser(q, c.Value)

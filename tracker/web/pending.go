@@ -10,8 +10,6 @@ func (s *Site) notYet(q *rq, what string) {
 	s.fail(q, errStatus(http.StatusNotImplemented, what+" is not built yet"))
 }
 
-func (s *Site) serveREST(q *rq)                        { s.notYet(q, "The REST API") }
-func (s *Site) serveFeed(q *rq, base, ext string)      { s.notYet(q, "Feeds") }
 func (s *Site) serveReview(q *rq, id string)           { s.notYet(q, "Patch review") }
 func (s *Site) serveRegister(q *rq)                    { s.notYet(q, "Registration") }
 func (s *Site) serveForgotten(q *rq)                   { s.notYet(q, "Password reset") }

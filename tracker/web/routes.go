@@ -114,6 +114,10 @@ func (s *Site) action(q *rq, action, class, id string) bool {
 		return s.actSearch(q, class)
 	case "export_csv", "export_csv_id":
 		return s.actExportCSV(q, class, action == "export_csv_id")
+	case "export_json":
+		return s.actExportJSON(q, class)
+	case "apitoken_new", "apitoken_revoke":
+		return s.needPost(q, post) || s.actAPIToken(q, action, class, id)
 	case "register":
 		return s.needPost(q, post) || s.actRegister(q)
 	case "confrego":

@@ -30,6 +30,9 @@ func NewServer(sites []*Site, log *slog.Logger) *Server {
 	}
 	sort.Strings(srv.names)
 	cop := http.NewCrossOriginProtection()
+	for _, s := range sites {
+		s.TrustAPIOrigins(cop)
+	}
 	srv.h = requestLog(log, recoverer(log, cop.Handler(http.HandlerFunc(srv.dispatch))))
 	return srv
 }

@@ -53,6 +53,8 @@ type Config struct {
 	PageSize int
 	// Timezone names the zone dates are shown in ([main] timezone).
 	Timezone string
+	// API configures the REST API (rest_config.go).
+	API APIConfig
 }
 
 // Site is one tracker served by the web frontend.
@@ -68,6 +70,7 @@ type Site struct {
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
 	now      func() time.Time
+	rest     *restState
 }
 
 // NewSite prepares a tracker for serving. mailer may be nil (no mail:
@@ -103,6 +106,7 @@ func NewSite(cfg Config, svc *tracker.Service, mailer *notify.Mailer, log *slog.
 		prefix = "/" + cfg.Name + "/"
 	}
 	s.base = &url.URL{Path: prefix}
+	s.rest = newRESTState(cfg.SecretKey, cfg.API)
 	t, err := loadTemplates(cfg.HTML, s.funcs())
 	if err != nil {
 		return nil, fmt.Errorf("tracker %s: loading page templates: %w", cfg.Name, err)
