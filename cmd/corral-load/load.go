@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// loadOptions describe one run.
+type loadOptions struct {
+	URLs     []string
+	Clients  int
+	Duration time.Duration
+	// Warmup runs the clients this long before measuring.
+	Warmup time.Duration
+	// Header is added to every request (e.g. Authorization, Cookie).
+	Header http.Header
+	// Status is the answer that counts as a success (default 200).
+	Status int
+}
+
+// result is what a run measured.
+type result struct {
+	Requests int
+	Errors   int
+	// FirstError describes one failure, for the report.
+	FirstError string
+	Bytes      int64
+	Elapsed    time.Duration
+	Latencies  []time.Duration // sorted
+}
+
+// RPS is successful and failed requests per second.
+func (r *result) RPS() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+
+// Quantile returns the q-quantile latency (nearest rank).
+func (r *result) Quantile(q float64) time.Duration {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(r.Latencies))+0.5) - 1
+	return r.Latencies[min(max(i, 0), len(r.Latencies)-1)]
+}
+
+// String is the one-line report.
+func (r *result) String() string {
+	s := fmt.Sprintf("%d requests in %.1fs: %.0f req/s, latency p50 %s p90 %s p99 %s max %s, %d errors, %.1f MiB read",
+		r.Requests, r.Elapsed.Seconds(), r.RPS(), ms(r.Quantile(.5)), ms(r.Quantile(.9)), ms(r.Quantile(.99)),
+		ms(r.Quantile(1)), r.Errors, float64(r.Bytes)/(1<<20))
+	if r.FirstError != "" {
+		s += " (first: " + r.FirstError + ")"
+	}
+	return s
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + "ms" }
+
+// run drives Clients concurrent keep-alive clients, each requesting the
+// URLs in turn (client i starts at URL i), for Warmup and then Duration.
+func load(ctx context.Context, o loadOptions) (*result, error) {
+	if len(o.URLs) == 0 || o.Clients <= 0 || o.Duration <= 0 {
+		return nil, errors.New("need URLs, clients > 0 and a duration")
+	}
+	if o.Status == 0 {
+		o.Status = http.StatusOK
+	}
+	tr := &http.Transport{MaxIdleConns: o.Clients, MaxIdleConnsPerHost: o.Clients, DisableCompression: true,
+		IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	var measuring sync.WaitGroup
+	type clientResult struct {
+		lat        []time.Duration
+		errs       int
+		firstError string
+		bytes      int64
+	}
+	results := make([]clientResult, o.Clients)
+	var startAt, stopAt time.Time
+	startAt = time.Now().Add(o.Warmup)
+	stopAt = startAt.Add(o.Duration)
+	for i := range o.Clients {
+		measuring.Add(1)
+		go func() {
+			defer measuring.Done()
+			res := &results[i]
+			buf := make([]byte, 32<<10)
+			for n := i; ; n++ {
+				if ctx.Err() != nil {
+					return
+				}
+				t0 := time.Now()
+				if !t0.Before(stopAt) {
+					return
+				}
+				u := o.URLs[n%len(o.URLs)]
+				nb, err := fetch(ctx, client, u, o.Header, o.Status, buf)
+				t1 := time.Now()
+				if t0.Before(startAt) {
+					continue
+				}
+				res.bytes += nb
+				res.lat = append(res.lat, t1.Sub(t0))
+				if err != nil {
+					res.errs++
+					if res.firstError == "" {
+						res.firstError = u + ": " + err.Error()
+					}
+				}
+			}
+		}()
+	}
+	measuring.Wait()
+	r := &result{Elapsed: o.Duration}
+	for _, c := range results {
+		r.Latencies = append(r.Latencies, c.lat...)
+		r.Errors += c.errs
+		r.Bytes += c.bytes
+		if r.FirstError == "" {
+			r.FirstError = c.firstError
+		}
+	}
+	r.Requests = len(r.Latencies)
+	slices.Sort(r.Latencies)
+	return r, ctx.Err()
+}
+
+// fetch makes one request and reads the whole body (so that the
+// connection is reused).
+func fetch(ctx context.Context, c *http.Client, u string, h http.Header, want int, buf []byte) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.CopyBuffer(io.Discard, resp.Body, buf)
+	resp.Body.Close()
+	if err != nil {
+		return n, err
+	}
+	if resp.StatusCode != want {
+		return n, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return n, nil
+}
+
+// peakRSS reads a process's peak resident set size (VmHWM) from
+// /proc/PID/status, in bytes.
+func peakRSS(pid int) (int64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			if len(f) == 2 && f[1] == "kB" {
+				kb, err := strconv.ParseInt(f[0], 10, 64)
+				return kb << 10, err
+			}
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/status: no VmHWM", pid)
+}
