@@ -13,7 +13,6 @@ func (s *Site) notYet(q *rq, what string) {
 func (s *Site) serveReview(q *rq, id string)           { s.notYet(q, "Patch review") }
 func (s *Site) serveRegister(q *rq)                    { s.notYet(q, "Registration") }
 func (s *Site) serveForgotten(q *rq)                   { s.notYet(q, "Password reset") }
-func (s *Site) serveQueryEdit(q *rq)                   { s.notYet(q, "Query editing") }
 func (s *Site) actRegister(q *rq) bool                 { s.notYet(q, "Registration"); return true }
 func (s *Site) actConfirmRegistration(q *rq) bool      { s.notYet(q, "Registration"); return true }
 func (s *Site) actPasswordReset(q *rq, post bool) bool { s.notYet(q, "Password reset"); return true }
@@ -31,4 +30,3 @@ func (s *Site) actReview(q *rq, action, class, id string) bool {
 	return true
 }
 func (s *Site) actEditCSV(q *rq, class string) bool { s.notYet(q, "CSV editing"); return true }
-func (s *Site) actQueries(q *rq) bool               { s.notYet(q, "Query editing"); return true }
