@@ -52,7 +52,9 @@ type Runner struct {
 	log    *slog.Logger
 	jobs   []job
 
-	mu     sync.Mutex
+	// pass serialises RunDue: a lease is held per process (holder), so
+	// two passes of one Runner must not overlap. It guards failed.
+	pass   sync.Mutex
 	failed map[string]time.Time // job -> no retry before
 }
 
@@ -152,8 +154,11 @@ func (r *Runner) Run(ctx context.Context) error {
 // RunDue makes one pass: every job whose current slot has not been
 // completed — by this process or another — runs now, one after the
 // other. A job that fails is logged, retried by this process after
-// Options.RetryAfter, and does not keep the others from running.
+// Options.RetryAfter, and does not keep the others from running. Passes
+// of one Runner run one at a time.
 func (r *Runner) RunDue(ctx context.Context) error {
+	r.pass.Lock()
+	defer r.pass.Unlock()
 	var errs []error
 	for _, j := range r.jobs {
 		if ctx.Err() != nil {
@@ -194,14 +199,10 @@ func (r *Runner) runIfDue(ctx context.Context, j job) error {
 	log := r.log.With("job", j.name, "slot", slot.Format(time.RFC3339))
 	log.Info("job starting")
 	if err := j.run(jctx, slot); err != nil {
-		r.mu.Lock()
 		r.failed[j.name] = now.Add(r.retry)
-		r.mu.Unlock()
 		return err
 	}
-	r.mu.Lock()
 	delete(r.failed, j.name)
-	r.mu.Unlock()
 	if !j.records {
 		err := r.svc.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
 			return writeState(tx, j.name, r.stateFor(slot))
@@ -216,8 +217,6 @@ func (r *Runner) runIfDue(ctx context.Context, j job) error {
 
 // waiting reports whether a failed job's retry delay is still running.
 func (r *Runner) waiting(name string, now time.Time) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	return now.Before(r.failed[name])
 }
 
