@@ -359,6 +359,11 @@ func (g *Gateway) createNode(tx *tracker.Tx, d *decision, cur *tracker.Item, ch 
 			return "", unauthorized(textNoSetProp, p, cls)
 		}
 	}
+	if _, ok := ch.vals["content"]; d.class.HasContent() && !ok {
+		// "[file] ..." or "[msg] ...": the body is never a file's
+		// content (Roundup fails with an unexpected error here).
+		return "", usage(textProblem, "Required property content not supplied")
+	}
 	id, err := tx.Create(cls, ch.vals)
 	return id, nodeErr(err, "Create", cls)
 }

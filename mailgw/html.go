@@ -32,9 +32,15 @@ type textWriter struct {
 	newlines  int  // line breaks owed before the next text
 	lastSpace bool // the output ends in a space (collapse runs)
 	started   bool
+	// tight: the next block follows on the next line (after <hr>, as
+	// Outlook's underscore line sits right above its header block).
+	tight bool
 }
 
 func (w *textWriter) breakLines(n int) {
+	if w.tight && n > 1 {
+		n = 1
+	}
 	if w.started && n > w.newlines {
 		w.newlines = n
 	}
@@ -62,7 +68,7 @@ func (w *textWriter) text(s string, pre bool) {
 		return
 	}
 	w.b.WriteString(s)
-	w.started = true
+	w.started, w.tight = true, false
 	w.lastSpace = strings.HasSuffix(s, " ") || strings.HasSuffix(s, "\n")
 }
 
@@ -122,18 +128,15 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	case atom.Script, atom.Style, atom.Head, atom.Title, atom.Template, atom.Noscript:
 		return
 	case atom.Br:
-		if w.newlines > 0 {
+		if w.started {
 			w.newlines++
-		} else {
-			w.b.WriteByte('\n')
-			w.lastSpace = true
-			w.started = true
 		}
 		return
 	case atom.Hr:
-		w.breakLines(1)
+		w.breakLines(2)
 		w.text("________________________________", true)
 		w.breakLines(1)
+		w.tight = true
 		return
 	case atom.Img:
 		if alt := attr(n, "alt"); alt != "" {
