@@ -15,4 +15,3 @@ func (s *Site) actReview(q *rq, action, class, id string) bool {
 	s.notYet(q, "Patch review")
 	return true
 }
-func (s *Site) actEditCSV(q *rq, class string) bool { s.notYet(q, "CSV editing"); return true }
