@@ -22,6 +22,8 @@ func (r *Runner) expireKeys(ctx context.Context, _ time.Time) error {
 	if err != nil {
 		return err
 	}
-	r.log.Info("expire_keys: removed expired keys", "removed", n)
+	if n > 0 {
+		r.log.Info("expire_keys: removed expired keys", "removed", n)
+	}
 	return nil
 }

@@ -114,7 +114,8 @@ func (b *builder) load(resolved []string) error {
 				b.resolved[id] = true
 			}
 		}
-		all, _, err := b.tx.Filter("status", &tracker.Filter{})
+		// Retired statuses too: an issue may still carry one.
+		all, _, err := b.tx.Filter("status", &tracker.Filter{Retired: tracker.AnyRetired})
 		if err != nil {
 			return fmt.Errorf("listing statuses: %w", err)
 		}

@@ -210,3 +210,79 @@ func TestSummaryTwoProcesses(t *testing.T) {
 		}
 	})
 }
+
+// TestReportText: the header alone when no list has entries, deltas with
+// their sign, titles cut at 62 characters (not bytes).
+func TestReportText(t *testing.T) {
+	start, end := date(2026, 11, 27, 18, 0), date(2026, 12, 4, 18, 0)
+	title := strings.Repeat("é", 70)
+	for _, tc := range []struct {
+		name string
+		rep  Report
+		want string
+	}{
+		{"header only", Report{Start: start, End: end, Open: 7001, OpenDelta: -12, Closed: 60123, ClosedDelta: 15, Total: 67124, TotalDelta: 3, Patches: 1234}, `
+ACTIVITY SUMMARY (2026-11-27 - 2026-12-04)
+Python tracker at http://bugs.example.org/
+
+To view or respond to any of the issues listed below, click on the issue.
+Do NOT respond to this message.
+
+Issues counts and deltas:
+  open    7001 (-12)
+  closed 60123 (+15)
+  total  67124 ( +3)
+
+Open issues with patches: 1234 `},
+		{"cut title", Report{Start: start, End: end, Unreplied: []Entry{{ID: "12", Title: title}}}, `
+
+
+Most recent 15 issues with no replies (1)
+=========================================
+
+#12: ` + strings.Repeat("é", 62) + `
+http://bugs.example.org/issue12
+`},
+	} {
+		got := tc.rep.Text("Python tracker", "http://bugs.example.org/")
+		if tc.name == "cut title" {
+			_, got, _ = strings.Cut(got, "Open issues with patches: 0    ")
+		}
+		if got != tc.want {
+			t.Errorf("%s: Text() =\n%q\nwant\n%q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestReportHistory: an issue closed, reopened and closed again in the
+// period is listed once, closed by the last closer; a retired issue
+// counts nowhere; the counts at the start see statuses changed since.
+func TestReportHistory(t *testing.T) {
+	e := newEnv(t, false, date(2026, 11, 26, 9, 0))
+	closed, open := e.lookup(t, "status", "closed"), e.lookup(t, "status", "open")
+	a := e.issue(t, date(2026, 11, 26, 10, 0), "alice", "closed twice", nil)
+	b := e.issue(t, date(2026, 11, 26, 10, 0), "alice", "retired", nil)
+	e.set(t, date(2026, 11, 28, 10, 0), "bob", a, "", tracker.Values{"status": closed})
+	e.set(t, date(2026, 11, 29, 10, 0), "alice", a, "not fixed", tracker.Values{"status": open})
+	e.set(t, date(2026, 11, 30, 10, 0), "carol", a, "", tracker.Values{"status": closed})
+	e.at(t, date(2026, 11, 30, 11, 0), tracker.AdminID, func(tx *tracker.Tx) error { return tx.Retire("issue", b) })
+
+	var rep *Report
+	if err := e.svc.Read(e.Ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+		var err error
+		rep, err = BuildReport(tx, date(2026, 11, 27, 18, 0), date(2026, 12, 4, 18, 0), defaultResolved)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	counts := [6]int{rep.Open, rep.OpenDelta, rep.Closed, rep.ClosedDelta, rep.Total, rep.TotalDelta}
+	if want := [6]int{0, -1, 1, 1, 1, 0}; counts != want {
+		t.Errorf("open, delta, closed, delta, total, delta = %v, want %v", counts, want)
+	}
+	if len(rep.ClosedIssues) != 1 || rep.ClosedIssues[0] != (Entry{ID: a, Title: "closed twice", User: "carol"}) {
+		t.Errorf("closed issues = %+v, want issue%s closed by carol", rep.ClosedIssues, a)
+	}
+	if len(rep.OpenedIssues) != 0 {
+		t.Errorf("opened issues = %+v, want none", rep.OpenedIssues)
+	}
+}
