@@ -16,7 +16,7 @@ const summaryKey = "jobs:summary"
 // (roundup-summary -m python-dev@python.org, dates "-1w;"): the report
 // of the week that ended at slot, mailed as plain text to each address
 // of SummaryTo, one mail each, with the subject "Summary of TRACKER
-// Issues". The report is computed in a read transaction; the mails are
+// Issues"; an address without "@" gets "@" and [mail] domain. The report is computed in a read transaction; the mails are
 // queued and the slot recorded in one write transaction, so the summary
 // of a week is queued exactly once whatever crashes or other processes
 // do. The mail comes from the tracker name and [main] admin_email
@@ -46,6 +46,7 @@ func (r *Runner) summary(ctx context.Context, slot time.Time) error {
 			return nil // queued meanwhile
 		}
 		for _, to := range r.cfg.SummaryTo {
+			to = notify.FullAddress(to, mc.Domain) // as Roundup's MailAddressOption
 			if err := notify.Queue(tx, summaryKey, r.mailer.Simple([]string{to}, subject, body)); err != nil {
 				return fmt.Errorf("queueing the summary: %w", err)
 			}
