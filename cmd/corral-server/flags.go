@@ -34,6 +34,8 @@ Options:
                      forks: run it under systemd or a supervisor)
   --demo [DIR]       run the demo tracker in DIR (default ./demo), creating it
                      on first use; prints the URL and the demo passwords
+  --demo-smtp ADDR   where the demo takes mail for the tracker (SMTP; default
+                     127.0.0.1:8025; "off" for none)
   --no-workers       do not deliver notification mail from this process
   --log-level LEVEL  debug, info, warning or error (default info)
   --log-format FMT   text or json (default text)
@@ -65,6 +67,7 @@ type options struct {
 	pidFile      string
 	demo         bool
 	demoDir      string
+	demoSMTP     string
 	noWorkers    bool
 	logLevel     string
 	logFormat    string
@@ -111,6 +114,7 @@ func parseArgs(args []string) (*options, error) {
 	fs.StringVar(&o.logFile, "l", "", "")
 	fs.StringVar(&o.pidFile, "d", "", "")
 	fs.Var(demoFlag{o}, "demo", "")
+	fs.StringVar(&o.demoSMTP, "demo-smtp", demoSMTPAddr, "")
 	fs.BoolVar(&o.noWorkers, "no-workers", false, "")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "")
 	fs.StringVar(&o.logFormat, "log-format", o.logFormat, "")

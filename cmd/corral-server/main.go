@@ -10,8 +10,9 @@
 // python-dev tracker on SQLite in DIR (default ./demo) on first use, with
 // outgoing mail written to DIR/mail.mbox, users admin, alice, bob and
 // carol with random passwords and a few example issues, serves it on
-// 127.0.0.1:8917 (unless -n/-p) and prints, one per line, the tracker URL
-// and the passwords (again on later runs: they are kept in
+// 127.0.0.1:8917 (unless -n/-p) with the mail gateway's SMTP listener on
+// 127.0.0.1:8025 (--demo-smtp), and prints, one per line, the tracker
+// URL and the passwords (again on later runs: they are kept in
 // DIR/demo-passwords.txt).
 //
 // It runs as a systemd Type=notify service: READY=1 once listening;
@@ -103,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !o.portSet {
 			o.port = demoPort
 		}
-		if ln, err = listen(o.addr()); err != nil {
+		if ln, err = listenHTTP(o.addr()); err != nil {
 			return err
 		}
 		defer ln.Close()
@@ -174,8 +175,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer removePidFile(o.pidFile)
+	var smtpIn *demoSMTP
+	if dm != nil && o.demoSMTP != "off" && o.demoSMTP != "" {
+		if smtpIn, err = startDemoSMTP(fl.trackers[0], o.demoSMTP, logger); err != nil {
+			logger.Warn("the demo runs without incoming mail", "error", err)
+		}
+	}
 	if dm != nil {
-		printDemo(stdout, dm, webURL[dm.name], fl)
+		printDemo(stdout, dm, webURL[dm.name], fl, smtpIn)
 	}
 	notifier.Ready()
 	go notifier.RunWatchdog(wctx, nil)
@@ -199,6 +206,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logger.Warn("requests still running at the deadline", "error", err)
 		srv.Close()
 	}
+	if smtpIn != nil {
+		if err := smtpIn.Shutdown(dctx); err != nil {
+			logger.Warn("stopping the SMTP listener", "error", err)
+		}
+	}
 	if err := fl.stopWorkers(dctx); err != nil {
 		logger.Warn(err.Error())
 	}
@@ -214,8 +226,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// listen opens the HTTP listener.
-func listen(addr string) (net.Listener, error) {
+// listenHTTP opens the HTTP listener.
+func listenHTTP(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", addr, err)
@@ -242,7 +254,7 @@ func activatedOrListen(addr string, log *slog.Logger) (net.Listener, error) {
 	if len(ls) > 1 {
 		return nil, fmt.Errorf("socket activation: %d sockets passed and none named \"http\" (FileDescriptorName=http)", len(ls))
 	}
-	return listen(addr)
+	return listenHTTP(addr)
 }
 
 // urlHost is host:port for URLs: the host as given (an unspecified
@@ -260,7 +272,7 @@ func urlHost(a net.Addr, host string) string {
 
 // printDemo prints, one per line, the demo's URL, passwords and mail
 // files (DESIGN.md §2.1).
-func printDemo(w io.Writer, d *demo, url string, fl *fleet) {
+func printDemo(w io.Writer, d *demo, url string, fl *fleet, in *demoSMTP) {
 	fmt.Fprintln(w, url)
 	for _, l := range d.lines {
 		fmt.Fprintln(w, l)
@@ -271,7 +283,7 @@ func printDemo(w io.Writer, d *demo, url string, fl *fleet) {
 			fmt.Fprintln(w, "outgoing mail (mbox): "+cfg.Path("mail", "debug"))
 		}
 	}
-	// TODO(mail gateway): run the SMTP listener on 127.0.0.1:8025 and
-	// print "incoming mail: smtp://127.0.0.1:8025 (issue_tracker@localhost)"
-	// once mailgw/listen lands (DESIGN.md §1: --demo runs it).
+	if in != nil && len(fl.trackers) == 1 {
+		fmt.Fprintf(w, "incoming mail (SMTP): %s, to %s\n", in.ln.Addr(), fl.trackers[0].home.Config.Address("tracker", "email"))
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/smtp"
 	"net/url"
 	"os"
 	"os/exec"
@@ -154,7 +155,7 @@ func login(t *testing.T, base, user, pw string) *http.Client {
 // tracker and prints URL and passwords, the second prints them again.
 func TestDemo(t *testing.T) {
 	work := t.TempDir()
-	p := start(t, work, nil, "--demo", "-p", "0")
+	p := start(t, work, nil, "--demo", "-p", "0", "--demo-smtp", "127.0.0.1:0")
 	url := p.line(t)
 	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.HasSuffix(url, "/demo/") {
 		t.Fatalf("first line = %q, want the tracker URL http://127.0.0.1:PORT/demo/", url)
@@ -173,6 +174,17 @@ func TestDemo(t *testing.T) {
 	if l := p.line(t); l != "outgoing mail (mbox): "+filepath.Join(work, "demo", "mail.mbox") {
 		t.Errorf("mail line = %q", l)
 	}
+	in := p.line(t)
+	smtpAddr, ok := strings.CutPrefix(in, "incoming mail (SMTP): ")
+	smtpAddr, rcpt, ok2 := strings.Cut(smtpAddr, ", to ")
+	if !ok || !ok2 || rcpt != "issue_tracker@localhost" {
+		t.Fatalf("incoming mail line = %q", in)
+	}
+	msg := "From: alice@example.com\r\nTo: issue_tracker@localhost\r\nSubject: Mailed to the demo\r\n" +
+		"Message-ID: <demo-test-1@example.com>\r\n\r\nThis issue came in by SMTP.\r\n"
+	if err := smtp.SendMail(smtpAddr, nil, "alice@example.com", []string{rcpt}, []byte(msg)); err != nil {
+		t.Fatalf("sending to the demo's SMTP listener: %v", err)
+	}
 	// Three logins: [web] login_attempts_min (3) also limits each client
 	// address per minute.
 	for _, u := range []string{"admin", "alice", "carol"} {
@@ -182,7 +194,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	_, index := get(t, nil, url)
-	for _, title := range []string{"Crash in PyUnicode_FromFormat()", "asyncio: cancelling", "os.path.join()"} {
+	for _, title := range []string{"Crash in PyUnicode_FromFormat()", "asyncio: cancelling", "os.path.join()", "Mailed to the demo"} {
 		if !strings.Contains(index, title) {
 			t.Errorf("index lacks %q", title)
 		}
@@ -196,7 +208,7 @@ func TestDemo(t *testing.T) {
 	})
 	p.stop(t, syscall.SIGTERM)
 
-	again := start(t, work, nil, "--demo", "-p", "0")
+	again := start(t, work, nil, "--demo", "-p", "0", "--demo-smtp", "off")
 	again.line(t) // URL (another free port)
 	for _, want := range lines {
 		if l := again.line(t); l != want {
