@@ -43,6 +43,7 @@ var table = newRegistry(
 	&sectionDef{name: "nosy", help: "Nosy messages sending", options: nosyOptions()},
 	&sectionDef{name: "markdown", help: "Markdown rendering options.", options: markdownOptions()},
 	&sectionDef{name: "irker", help: "IRC announcements of tracker changes, sent as irker JSON to irkerd\n(or to Corral's built-in relay), as bpo's detectors/irker.py did.", options: irkerOptions()},
+	&sectionDef{name: "jobs", help: "Periodic jobs corral-server runs (one process of several at a time):\nbpo's close-pending and weekly summary scripts, and key expiry.", options: jobsOptions()},
 )
 
 func newRegistry(sections ...*sectionDef) *registry {

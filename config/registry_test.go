@@ -51,7 +51,7 @@ func TestRegistryNames(t *testing.T) {
 			seen[n] = "[" + o.Section + "] " + o.Name
 		}
 	}
-	want := []string{"main", "tracker", "web", "rdbms", "sessiondb", "logging", "mail", "mailgw", "pgp", "nosy", "markdown", "irker"}
+	want := []string{"main", "tracker", "web", "rdbms", "sessiondb", "logging", "mail", "mailgw", "pgp", "nosy", "markdown", "irker", "jobs"}
 	if got := Sections(); !slices.Equal(got, want) {
 		t.Errorf("Sections() = %q, want %q", got, want)
 	}

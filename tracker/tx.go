@@ -216,6 +216,7 @@ func (tx *Tx) Enqueue(kind, key string, payload []byte) error {
 		return errors.New("enqueue in a read-only transaction")
 	}
 	ev := &OutboxEvent{Kind: kind, Key: key, Payload: payload, Created: tx.s.Now(), Trace: TraceFrom(tx.ctx)}
+	tx.changed = true // wake the consumers at commit
 	return tx.st.Enqueue(tx.ctx, ev)
 }
 
