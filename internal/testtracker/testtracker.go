@@ -61,6 +61,20 @@ type Clock struct {
 	t  time.Time
 }
 
+// Set moves the clock to t (the next reading is t plus a second).
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
 // Now returns the next second.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
