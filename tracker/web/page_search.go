@@ -191,7 +191,8 @@ func searchLabel(c *tracker.Class, name string) string {
 			}
 		}
 	}
-	return strings.ReplaceAll(name, "_", " ")
+	l := strings.ReplaceAll(name, "_", " ")
+	return strings.ToUpper(l[:1]) + l[1:]
 }
 
 // searchRow builds one property's widget from the request's value.
@@ -220,9 +221,9 @@ func (s *Site) searchRow(q *rq, c *tracker.Class, name string, cols []string) se
 	return row
 }
 
-// linkSearchRow: small classes get a select of their items (values are
-// ids, as in bpo's URLs), users a text box with "me" and "not set",
-// other big classes a text box of ids or keys.
+// linkSearchRow: small keyed classes (statuses, keywords) get a select
+// of their items (values are ids, as in bpo's URLs), users a text box
+// with "me" and "not set", other classes a text box of ids or keys.
 func (s *Site) linkSearchRow(q *rq, c *tracker.Class, p *tracker.Property, row *searchRow) {
 	tc := s.svc.Schema.Class(p.Class)
 	notSet := optionView{Value: "-1", Label: "not selected", Selected: row.Value == "-1"}
@@ -248,12 +249,15 @@ func (s *Site) linkSearchRow(q *rq, c *tracker.Class, p *tracker.Property, row *
 		row.Value = strings.Join(rest, ",")
 		return
 	}
-	items := s.menuIDs(q, tc)
-	if tc.Kind != tracker.PlainClass || items == nil {
+	var items []optionView
+	if tc.Kind == tracker.PlainClass && tc.KeyProp != "" {
+		items = s.menuIDs(q, tc)
+	}
+	if items == nil {
 		row.Kind = "text"
-		row.Help = "ids, comma-separated"
+		row.Help = "ids, comma-separated; -1: not set"
 		if tc.KeyProp != "" {
-			row.Help = tc.Name + " names or ids, comma-separated"
+			row.Help = tc.Name + " names or ids, comma-separated; -1: not set"
 		}
 		return
 	}
