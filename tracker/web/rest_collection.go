@@ -259,13 +259,13 @@ func (s *Site) parseCollectionQuery(rr *restReq, c *tracker.Class) (*restCollect
 }
 
 // searchable checks a filter or sort path: it must exist (400) and the
-// user must be allowed to view each step (403; Roundup's Search
-// permission is implied by View).
+// user must have Roundup's search permission on it (403; search_perm.go:
+// View or Search without a check function on each step).
 func (s *Site) searchable(rr *restReq, c *tracker.Class, path string) error {
 	if err := s.checkPath(rr, c, path, ""); err != nil {
 		return err
 	}
-	if err := s.checkPath(rr, c, path, "View"); err != nil {
+	if !rr.q.searchable(c.Name, path) {
 		return restErr(http.StatusForbidden, `User does not have search permission on "`+c.Name+"."+path+`"`)
 	}
 	return nil

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,12 +24,16 @@ type restEnv struct {
 	site *Site
 }
 
-func newRESTEnv(t *testing.T, api APIConfig) *restEnv {
+func newRESTEnv(t *testing.T, api APIConfig, opts ...func(*Config)) *restEnv {
 	t.Helper()
 	tt := testtracker.New(t, testtracker.Options{SkipDetectors: []string{"irker"}})
 	grantRestAccess(t, tt.Svc, "User")
-	site, err := NewSite(Config{Name: "tracker", TrackerName: "Test tracker", Web: "http://localhost/tracker/",
-		Email: "issues@example.com", HTTPAuth: true, LoginAttemptsPerMin: 100, SecretKey: "test secret", API: api}, tt.Svc, nil, nil)
+	cfg := Config{Name: "tracker", TrackerName: "Test tracker", Web: "http://localhost/tracker/",
+		Email: "issues@example.com", HTTPAuth: true, LoginAttemptsPerMin: 100, SecretKey: "test secret", API: api}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	site, err := NewSite(cfg, tt.Svc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +58,7 @@ func grantRestAccess(t testing.TB, svc *tracker.Service, roles ...string) {
 
 // api is a REST client: HTTP Basic as user ("" = anonymous), or a
 // bearer token, or a cookie session (browser).
-type api struct {
+type restAPI struct {
 	t      *testing.T
 	e      *restEnv
 	user   string
@@ -61,8 +67,8 @@ type api struct {
 	header http.Header
 }
 
-func (e *restEnv) api(t *testing.T, user string) *api {
-	return &api{t: t, e: e, user: user, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+func (e *restEnv) api(t *testing.T, user string) *restAPI {
+	return &restAPI{t: t, e: e, user: user, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}, header: http.Header{}}
 }
@@ -88,7 +94,7 @@ func (r restResp) errMsg() string {
 	return m
 }
 
-func (a *api) do(method, path string, body io.Reader, ctype string, hdr ...string) restResp {
+func (a *restAPI) do(method, path string, body io.Reader, ctype string, hdr ...string) restResp {
 	a.t.Helper()
 	req, err := http.NewRequest(method, a.e.srv.URL+"/tracker/rest/"+path, body)
 	if err != nil {
@@ -124,26 +130,26 @@ func (a *api) do(method, path string, body io.Reader, ctype string, hdr ...strin
 	return r
 }
 
-func (a *api) get(path string, hdr ...string) restResp {
+func (a *restAPI) get(path string, hdr ...string) restResp {
 	a.t.Helper()
 	return a.do("GET", path, nil, "", hdr...)
 }
 
 // sendJSON sends v as a JSON body.
-func (a *api) sendJSON(method, path string, v any, hdr ...string) restResp {
+func (a *restAPI) sendJSON(method, path string, v any, hdr ...string) restResp {
 	a.t.Helper()
 	b, _ := json.Marshal(v)
 	return a.do(method, path, bytes.NewReader(b), "application/json", hdr...)
 }
 
 // sendForm sends a urlencoded body.
-func (a *api) sendForm(method, path string, form url.Values, hdr ...string) restResp {
+func (a *restAPI) sendForm(method, path string, form url.Values, hdr ...string) restResp {
 	a.t.Helper()
 	return a.do(method, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", hdr...)
 }
 
 // etag GETs an item and returns its ETag.
-func (a *api) etag(path string) string {
+func (a *restAPI) etag(path string) string {
 	a.t.Helper()
 	r := a.get(path)
 	if r.status != 200 {
@@ -152,7 +158,7 @@ func (a *api) etag(path string) string {
 	return r.header.Get("ETag")
 }
 
-func wantStatus(t *testing.T, r restResp, status int, msgPart ...string) {
+func restWant(t *testing.T, r restResp, status int, msgPart ...string) {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d; body:\n%s", r.status, status, r.body)
@@ -170,7 +176,7 @@ func wantStatus(t *testing.T, r restResp, status int, msgPart ...string) {
 	}
 }
 
-func strs(v any) []string {
+func restStrs(v any) []string {
 	l, _ := v.([]any)
 	out := []string{}
 	for _, x := range l {
@@ -183,4 +189,21 @@ func strs(v any) []string {
 		}
 	}
 	return out
+}
+
+// postMultipart POSTs form fields and one file, as curl -F does.
+func (a *restAPI) postMultipart(path string, fields map[string]string, field, name, ctype string, data []byte, hdr ...string) restResp {
+	a.t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+name+`"`)
+	h.Set("Content-Type", ctype)
+	p, _ := w.CreatePart(h)
+	p.Write(data)
+	w.Close()
+	return a.do("POST", path, &b, w.FormDataContentType(), hdr...)
 }

@@ -264,7 +264,8 @@ func (s *Site) actAPIToken(q *rq, action, class, id string) bool {
 			s.fail(q, err)
 			return true
 		}
-		q.w.Header().Set("Cache-Control", "no-store")
+		// The page shows a secret: no cache may keep it.
+		q.w = noStoreWriter{q.w}
 		q.ok = append(q.ok, "New API token \""+name+"\": "+token+" — copy it now, it is not shown again. Send it as \"Authorization: Bearer "+token+"\".")
 		s.serveItem(q, "user", id, "")
 		return true
@@ -321,4 +322,18 @@ func (p *pageData) APITokens() *apiTokensView {
 		out.Tokens = append(out.Tokens, r)
 	}
 	return out
+}
+
+// noStoreWriter marks a page not to be stored by any cache, whatever
+// its renderer set.
+type noStoreWriter struct{ http.ResponseWriter }
+
+func (w noStoreWriter) WriteHeader(code int) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noStoreWriter) Write(b []byte) (int, error) {
+	w.Header().Set("Cache-Control", "no-store")
+	return w.ResponseWriter.Write(b)
 }

@@ -20,8 +20,12 @@ var osdTmpl = template.Must(template.New("osd").Parse(`<?xml version="1.0" encod
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
 <ShortName>{{.Name}}</ShortName>
 <Description>Search the {{.Name}}</Description>
+<InputEncoding>UTF-8</InputEncoding>
 <Url type="text/html" template="{{.Web}}issue?@action=searchid&amp;@search_text={searchTerms}"/>
 <Url type="application/atom+xml" template="{{.Web}}issue.atom?@search_text={searchTerms}&amp;@sort=-activity"/>
+<Url type="application/rss+xml" template="{{.Web}}issue.rss?@search_text={searchTerms}&amp;@sort=-activity"/>
+<Url type="application/json" template="{{.Web}}issue?@action=export_json&amp;@columns=id,title,status,activity&amp;@sort=-activity&amp;@search_text={searchTerms}"/>
+<Url type="application/opensearchdescription+xml" rel="self" template="{{.Web}}@@file/osd.xml"/>
 </OpenSearchDescription>
 `))
 
