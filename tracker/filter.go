@@ -30,6 +30,12 @@ type Filter struct {
 	Retired RetiredMode
 	// Count asks for the total number of matches.
 	Count bool
+	// Exact maps String properties (or paths) to values they must equal
+	// exactly (Roundup's exact_match_spec; REST's "title:=x").
+	Exact map[string][]string
+	// IgnoreText lists "class:prop" texts a full-text search leaves out
+	// (bpo's "ignore attachments": ignore=file:content).
+	IgnoreText []string
 }
 
 // ParseSort reads Roundup's "@sort=-activity,id" syntax.
@@ -70,7 +76,35 @@ func (tx *Tx) Filter(class string, f *Filter) ([]string, int, error) {
 // returns nil when nothing can match (a full-text search of stop words
 // only).
 func (tx *Tx) BuildQuery(c *Class, f *Filter) (*Query, error) {
-	q := &Query{Limit: f.Limit, Offset: f.Offset, Retired: f.Retired, Count: f.Count}
+	q := &Query{Limit: f.Limit, Offset: f.Offset, Retired: f.Retired, Count: f.Count, IgnoreText: f.IgnoreText}
+	if tx.sys == 0 {
+		for name := range f.Spec {
+			if err := tx.checkSearch(c, name); err != nil {
+				return nil, err
+			}
+		}
+		for name := range f.Exact {
+			if err := tx.checkSearch(c, name); err != nil {
+				return nil, err
+			}
+		}
+		for _, k := range append(append([]SortKey(nil), f.Group...), f.Sort...) {
+			if err := tx.checkSearch(c, k.Prop); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for name, vals := range f.Exact {
+		cond, err := tx.buildCond(c, name, nil)
+		if err != nil {
+			return nil, err
+		}
+		if cond == nil || cond.Path[len(cond.Path)-1].Kind != String {
+			return nil, &ValueError{Class: c.Name, Prop: name, Msg: "property " + name + ": exact matches need a String property"}
+		}
+		cond.Op, cond.Words, cond.Strings = OpEqual, nil, vals
+		q.Conds = append(q.Conds, *cond)
+	}
 	for name, raws := range f.Spec {
 		cond, err := tx.buildCond(c, name, raws)
 		if err != nil {
@@ -146,7 +180,7 @@ func (tx *Tx) buildCond(c *Class, name string, raws []string) (*Cond, error) {
 		for _, r := range raws {
 			cond.Words = append(cond.Words, strings.Fields(r)...)
 		}
-		if len(cond.Words) == 0 {
+		if len(cond.Words) == 0 && raws != nil {
 			return nil, nil
 		}
 	case p.Kind.IsLink():

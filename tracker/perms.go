@@ -1,5 +1,10 @@
 package tracker
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Can answers every permission question (DESIGN.md §4): may the acting
 // user exercise perm ("View", "Edit", "Create", "Retire", "Restore",
 // "Web Access", ...) on class (or "" for global permissions), optionally
@@ -69,4 +74,61 @@ func (tx *Tx) can(roles []string, userID, perm, class, prop, itemID string) (boo
 // (the web's "[hidden]" rule).
 func (tx *Tx) CanView(class, prop, itemID string) bool {
 	return tx.Can("View", class, prop, itemID)
+}
+
+// CanSearch reports whether the acting user may filter, sort or group a
+// class on a property path ("assignee.username"), Roundup's
+// hasSearchPermission: every step needs a View (or Search) permission
+// covering the property without an item check — a check cannot be
+// answered for the items a search merely compares — and a Link or
+// Multilink step also the target's id, label and order properties.
+func (tx *Tx) CanSearch(class, path string) bool {
+	return tx.checkSearch(tx.s.Schema.Class(class), path) == nil
+}
+
+func (tx *Tx) checkSearch(c *Class, path string) error {
+	if c == nil {
+		return fmt.Errorf("no such class: %w", ErrNotFound)
+	}
+	if tx.sys > 0 || tx.HasRole("admin") {
+		return nil
+	}
+	refuse := func(cls, prop string) error {
+		return &PermissionError{User: tx.userID, Permission: "Search", Class: cls, Prop: prop}
+	}
+	cls := c
+	for _, part := range strings.Split(path, ".") {
+		p := cls.Prop(part)
+		if p == nil {
+			return nil // reported as a bad property by the query builder
+		}
+		if !tx.searchable(cls.Name, part) {
+			return refuse(cls.Name, part)
+		}
+		if !p.Kind.IsLink() {
+			break
+		}
+		t := tx.s.Schema.Class(p.Class)
+		if t == nil {
+			break
+		}
+		for _, n := range []string{"id", t.Label(), t.Order()} {
+			if !tx.searchable(t.Name, n) {
+				return refuse(t.Name, n)
+			}
+		}
+		cls = t
+	}
+	return nil
+}
+
+// searchable: a View or Search permission without a check covers prop.
+func (tx *Tx) searchable(class, prop string) bool {
+	for _, perm := range []string{"View", "Search"} {
+		plain, _ := tx.s.Schema.Security.candidates(tx.roles, perm, class, prop)
+		if len(plain) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -109,6 +109,8 @@ type Query struct {
 	Retired       RetiredMode
 	// Count asks for the total number of matches.
 	Count bool
+	// IgnoreText lists "class:prop" texts left out of the Text match.
+	IgnoreText []string
 }
 
 // RetiredMode selects active items (default), retired ones, or both.

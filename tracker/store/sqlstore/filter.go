@@ -212,10 +212,15 @@ func escapeLike(s string) string {
 // Indexer.search: hits on messages and files map back to their issues).
 // The matching ids are gathered into one UNION so the database walks the
 // (few) hits instead of every item.
-func (b *qb) textCond(alias string, ci *classInfo) string {
+func (b *qb) textCond(alias string, ci *classInfo, ignore []string) string {
 	var parts []string
 	hit := func(class string) string {
-		fields := b.s.textFieldsOf(class)
+		var fields []int64
+		for _, f := range b.s.textFieldsOf(class) {
+			if !ignored(b.s, f, ignore) {
+				fields = append(fields, f)
+			}
+		}
 		if len(fields) == 0 {
 			return ""
 		}
@@ -346,7 +351,7 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 		where = append(where, w)
 	}
 	if len(q.Text) > 0 {
-		where = append(where, b.textCond("a0", ci))
+		where = append(where, b.textCond("a0", ci, q.IgnoreText))
 	}
 	whereSQL := ""
 	if len(where) > 0 {
@@ -393,4 +398,24 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 		}
 	}
 	return ids, total, nil
+}
+
+// ignored reports whether text field f is one of the "class:prop" names
+// to leave out.
+func ignored(s *Store, f int64, ignore []string) bool {
+	if len(ignore) == 0 {
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for k, id := range s.fields {
+		if id == f {
+			for _, ig := range ignore {
+				if ig == k[0]+":"+k[1] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

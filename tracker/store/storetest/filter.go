@@ -93,6 +93,13 @@ func testFilter(t *testing.T, f *Fixture) {
 		})
 	}
 	f.Read(t, func(tx *tracker.Tx) error {
+		ids, _, err := tx.Filter("issue", &tracker.Filter{Exact: map[string][]string{"title": {"Slow startup", "crash"}}})
+		if err != nil || !slices.Equal(ids, []string{"3"}) {
+			t.Errorf("Filter(exact title) = %v, %v; want [3]", ids, err)
+		}
+		return nil
+	})
+	f.Read(t, func(tx *tracker.Tx) error {
 		for _, bad := range []map[string][]string{
 			spec("nonesuch", "x"), spec("status", "nonesuch"), spec("deadline", "garbage"),
 			spec("keyword", "1,-3"), spec("password", "x"),
@@ -189,6 +196,14 @@ func testFullText(t *testing.T, f *Fixture) {
 			return nil
 		})
 	}
+	// bpo's "ignore attachments": file contents and descriptions left out.
+	f.Read(t, func(tx *tracker.Tx) error {
+		ids, _, err := tx.Filter("issue", &tracker.Filter{Text: "tokenizer", IgnoreText: []string{"file:content", "file:description"}})
+		if err != nil || !slices.Equal(ids, []string{"1", "2"}) {
+			t.Errorf("Filter(text tokenizer, ignoring files) = %v, %v; want [1 2]", ids, err)
+		}
+		return nil
+	})
 	// Re-indexing on change: the title loses its word.
 	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error {
 		return tx.Set("issue", "4", tracker.Values{"title": "exit hangs"})
