@@ -211,6 +211,10 @@ func TestReplyText(t *testing.T) {
 	if e.Message != "5.7.1 one\n5.7.1 two\nthree" {
 		t.Errorf("multi-line reply = %q, want the enhanced code on every line but the last", e.Message)
 	}
+	e = reply(550, smtp.EnhancedCode{5, 1, 1}, "5.1.1 <x@y>: no such mailbox", "", true)
+	if e.Message != "<x@y>: no such mailbox" {
+		t.Errorf("reply with its own enhanced code = %q, want it once", e.Message)
+	}
 	e = reply(550, smtp.EnhancedCode{5, 7, 1}, "one\ntwo", "", true)
 	if e.Message != "one two" {
 		t.Errorf("one-line reply = %q, want %q", e.Message, "one two")

@@ -71,7 +71,9 @@ func rateLimitReply(sender string) error {
 // (RFC 2034 §4; go-smtp adds it to the last one only); oneLine joins the
 // lines and cuts the result instead.
 func reply(code int, enh smtp.EnhancedCode, text, def string, oneLine bool) *smtp.SMTPError {
-	msg := replyText(text, def)
+	prefix := fmt.Sprintf("%d.%d.%d ", enh[0], enh[1], enh[2])
+	// A text that starts with its own enhanced code would show it twice.
+	msg := replyText(strings.TrimPrefix(strings.TrimSpace(text), prefix), def)
 	lines := strings.Split(msg, "\n")
 	if oneLine {
 		msg = strings.Join(lines, " ")
@@ -83,7 +85,6 @@ func reply(code int, enh smtp.EnhancedCode, text, def string, oneLine bool) *smt
 			msg = msg[:cut] + "..."
 		}
 	} else {
-		prefix := fmt.Sprintf("%d.%d.%d ", enh[0], enh[1], enh[2])
 		for i := range len(lines) - 1 {
 			lines[i] = prefix + lines[i]
 		}
