@@ -237,10 +237,14 @@ func benchBackend(t *testing.T, bin, backend string) {
 				prof <- saveProfile(srv.pprof, d, filepath.Join(profDir, backend+"-"+strconv.Itoa(i)+".pprof"))
 			}()
 		}
+		cpu0 := procCPU(srv.cmd.Process.Pid)
 		r, err := load(context.Background(), loadOptions{URLs: []string{u}, Clients: 8, Duration: d, Warmup: 2 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
+		// CPU per request over warm-up and measurement: the server's own
+		// cost, which a loaded machine does not change much.
+		cpuPerReq := (procCPU(srv.cmd.Process.Pid) - cpu0).Seconds() / (float64(r.Requests) * float64(d+2*time.Second) / float64(d))
 		if prof != nil {
 			if err := <-prof; err != nil {
 				t.Log(err)
@@ -250,9 +254,9 @@ func benchBackend(t *testing.T, bin, backend string) {
 		if r.RPS() < c.target {
 			verdict = "MISSES"
 		}
-		t.Logf("%s %-42s %6.0f req/s (target %4.0f: %s)  p50 %s p99 %s  errors %d  %.0f KiB/page",
+		t.Logf("%s %-42s %6.0f req/s (target %4.0f: %s)  p50 %s p99 %s  errors %d  %.0f KiB/page  server CPU %.2f ms/req",
 			backend, c.name, r.RPS(), c.target, verdict, ms(r.Quantile(.5)), ms(r.Quantile(.99)), r.Errors,
-			float64(len(body))/1024)
+			float64(len(body))/1024, cpuPerReq*1000)
 		if r.Errors > 0 {
 			t.Errorf("%s: %d errors (%s)", c.name, r.Errors, r.FirstError)
 		}
@@ -262,6 +266,26 @@ func benchBackend(t *testing.T, bin, backend string) {
 		t.Fatal(err)
 	}
 	t.Logf("%s peak RSS (VmHWM) of corral-server: %.1f MiB (target 150)", backend, float64(rss)/(1<<20))
+}
+
+// procCPU is the user+system CPU time a process used so far
+// (/proc/PID/stat utime and stime, in clock ticks of 1/100 s).
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // loadavg is the first three fields of /proc/loadavg.
