@@ -286,3 +286,80 @@ func TestIMAPBadLogin(t *testing.T) {
 		t.Errorf("Once() with a wrong password = nil, want an error")
 	}
 }
+
+// TestIMAPTwoPollers: two pollers on one mailbox may both hand a message
+// over; the gateway's Message-ID dedup (the recorder's here) keeps every
+// message posted once, and every message ends up \Seen.
+func TestIMAPTwoPollers(t *testing.T) {
+	m := startMemIMAP(t, nil)
+	c := imapTestClient(t, m.addr, nil, testUser, testPass)
+	rec := newRecorder()
+	p1 := newTestIMAP(t, rec, m.addr, nil)
+	p2 := newTestIMAP(t, rec, m.addr, nil)
+	runPoller(t, p1.Run)
+	runPoller(t, p2.Run)
+	waitFor(t, "both pollers to IDLE", func() bool { return m.idles.Load() >= 2 })
+	var ids []string
+	for i := 1; i <= 30; i++ {
+		id, raw := testMessage(i)
+		ids = append(ids, id)
+		appendMessage(t, c, "INBOX", raw)
+	}
+	waitFor(t, "all seen", func() bool {
+		state := mailboxState(t, c, "INBOX")
+		for _, id := range ids {
+			if !hasFlag(state[id], imap.FlagSeen) {
+				return false
+			}
+		}
+		return true
+	})
+	got := rec.acceptedIDs()
+	slices.Sort(got)
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("posted %v, want each of %v once", got, want)
+	}
+	s1, s2 := p1.Stats(), p2.Stats()
+	t.Logf("poller 1: %d accepted (%d duplicates); poller 2: %d accepted (%d duplicates)", s1.Accepted, s1.Duplicates, s2.Accepted, s2.Duplicates)
+	if s1.Accepted+s2.Accepted-s1.Duplicates-s2.Duplicates != 30 {
+		t.Errorf("first acceptances = %d, want 30", s1.Accepted+s2.Accepted-s1.Duplicates-s2.Duplicates)
+	}
+}
+
+// TestIMAPShutdownFinishesMessage: cancelling Run while the handler works
+// on a message lets it finish; the message is then marked \Seen before
+// Run returns.
+func TestIMAPShutdownFinishesMessage(t *testing.T) {
+	m := startMemIMAP(t, nil)
+	c := imapTestClient(t, m.addr, nil, testUser, testPass)
+	id, raw := testMessage(1)
+	appendMessage(t, c, "INBOX", raw)
+
+	entered, release := make(chan struct{}), make(chan struct{})
+	rec := newRecorder()
+	rec.decide = func(string, int) mailgw.Outcome {
+		close(entered)
+		<-release
+		return mailgw.Outcome{Status: mailgw.Accepted}
+	}
+	p := newTestIMAP(t, rec, m.addr, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	<-entered
+	cancel()
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned (%v) while the handler was working", err)
+	default:
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("Run() = %v, want nil", err)
+	}
+	if !hasFlag(mailboxState(t, c, "INBOX")[id], imap.FlagSeen) {
+		t.Errorf("the message handled during shutdown is not \\Seen")
+	}
+}
