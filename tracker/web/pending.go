@@ -9,9 +9,3 @@ import "net/http"
 func (s *Site) notYet(q *rq, what string) {
 	s.fail(q, errStatus(http.StatusNotImplemented, what+" is not built yet"))
 }
-
-func (s *Site) serveReview(q *rq, id string) { s.notYet(q, "Patch review") }
-func (s *Site) actReview(q *rq, action, class, id string) bool {
-	s.notYet(q, "Patch review")
-	return true
-}
