@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -152,5 +153,30 @@ func TestDovecotPOP3NoQuit(t *testing.T) {
 	bad := newTestPOP3(t, newRecorder(), d.POP3, func(cfg *POP3Config) { cfg.Password = "wrong" })
 	if err := bad.Once(context.Background()); err == nil {
 		t.Errorf("Once() with a wrong password = nil, want an error")
+	}
+}
+
+// TestDovecotPOP3TooLarge: a message over MaxMessageBytes stays on the
+// server and does not hold up the others.
+func TestDovecotPOP3TooLarge(t *testing.T) {
+	d := dovecottest.Start(t)
+	c := imapTestClient(t, d.IMAPS, d.TLS, testUser, testPass)
+	id1, raw1 := testMessage(1)
+	_, raw2 := testMessage(2)
+	big := append(raw2, bytes.Repeat([]byte("0123456789abcdef0123456789abcdef\r\n"), 200)...)
+	id3, raw3 := testMessage(3)
+	for _, raw := range [][]byte{raw1, big, raw3} {
+		appendMessage(t, c, "INBOX", raw)
+	}
+	rec := newRecorder()
+	p := newTestPOP3(t, rec, d.POP3, func(cfg *POP3Config) { cfg.MaxMessageBytes = 4096 })
+	if err := p.Once(context.Background()); err != nil {
+		t.Fatalf("Once() = %v, want nil", err)
+	}
+	if got := rec.acceptedIDs(); !slices.Equal(got, []string{id1, id3}) {
+		t.Errorf("handled %v, want %v", got, []string{id1, id3})
+	}
+	if n := len(mailboxState(t, c, "INBOX")); n != 1 {
+		t.Errorf("INBOX has %d messages, want the big one left", n)
 	}
 }

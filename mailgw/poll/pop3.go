@@ -80,6 +80,7 @@ type POP3 struct {
 	log    *slog.Logger
 	remote string
 	stats  counters
+	tooBig map[string]bool // UIDL ids of messages over MaxMessageBytes
 }
 
 // NewPOP3 returns a poller for cfg that hands messages to h.
@@ -92,7 +93,7 @@ func NewPOP3(h mailgw.Handler, log *slog.Logger, cfg POP3Config) (*POP3, error) 
 		log = slog.New(slog.DiscardHandler)
 	}
 	remote := cfg.Username + "@" + cfg.Addr
-	return &POP3{cfg: cfg, h: h, log: log.With("source", "pop3", "mailbox", remote), remote: remote}, nil
+	return &POP3{cfg: cfg, h: h, log: log.With("source", "pop3", "mailbox", remote), remote: remote, tooBig: map[string]bool{}}, nil
 }
 
 // Stats returns the poller's counters.
@@ -128,17 +129,20 @@ func (p *POP3) Once(ctx context.Context) error {
 }
 
 // pass runs sessions of at most BatchSize handled messages until one ends
-// with nothing left to do.
+// with nothing left to do. Messages deferred in this pass are not tried
+// again in it.
 func (p *POP3) pass(ctx context.Context) error {
 	skip := map[string]bool{} // messages deferred in this pass, by UIDL id
 	deferred := false
 	for ctx.Err() == nil {
-		handled, def, more, err := p.session(ctx, skip)
+		// Each session that asks for more made progress: a full batch
+		// deleted, or an oversized message put aside.
+		_, def, more, err := p.session(ctx, skip)
 		deferred = deferred || def
 		if err != nil {
 			return err
 		}
-		if !more || handled == 0 {
+		if !more {
 			break
 		}
 	}
@@ -186,6 +190,13 @@ func (p *POP3) session(ctx context.Context, skip map[string]bool) (handled int, 
 			deferred = true
 			continue
 		}
+		if m.UID != "" && p.tooBig[m.UID] {
+			continue
+		}
+		if m.Size > p.cfg.MaxMessageBytes {
+			p.log.Warn("pop3 message over MaxMessageBytes; left on the server", "msg", m.Num, "uidl", m.UID, "size", m.Size)
+			continue
+		}
 		stop := c.guard(ctx)
 		raw, err := c.retr(m.Num)
 		stop()
@@ -196,6 +207,12 @@ func (p *POP3) session(ctx context.Context, skip map[string]bool) (handled int, 
 				continue
 			}
 			c.close() // deletions of this session are not committed
+			if errors.Is(err, errTooLarge) && m.UID != "" {
+				// LIST understated its size; skip it from now on.
+				p.log.Warn("pop3 message over MaxMessageBytes; left on the server", "msg", m.Num, "uidl", m.UID)
+				p.tooBig[m.UID] = true
+				return handled, deferred, true, nil
+			}
 			return handled, deferred, false, err
 		}
 		p.stats.received.Add(1)

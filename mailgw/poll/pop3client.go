@@ -34,11 +34,17 @@ type pop3Client struct {
 }
 
 // pop3MessageInfo is one message of the maildrop: its number in this
-// session and its unique id (UIDL, RFC 1939 §7), when the server has one.
+// session, its size (LIST) and its unique id (UIDL, RFC 1939 §7), when
+// the server has one.
 type pop3MessageInfo struct {
-	Num int
-	UID string
+	Num  int
+	Size int64
+	UID  string
 }
+
+// errTooLarge is returned by retr for a message over the size limit; the
+// session cannot go on (the rest of the reply is unread).
+var errTooLarge = errors.New("message larger than the limit")
 
 // dialPOP3 connects to addr and reads the greeting, upgrading with STLS
 // or starting with TLS as security says. maxSize bounds one RETR reply
@@ -158,33 +164,49 @@ func (c *pop3Client) stat() (count int, size int64, err error) {
 	return count, size, nil
 }
 
-// list returns the messages of the maildrop in number order, with their
-// UIDL ids when the server supports UIDL (optional in RFC 1939 §7) and
-// from LIST otherwise.
+// list returns the messages of the maildrop in number order with their
+// sizes (LIST) and, when the server supports the optional UIDL (RFC 1939
+// §7), their unique ids.
 func (c *pop3Client) list() ([]pop3MessageInfo, error) {
-	body, err := c.multi("UIDL")
-	var perr *pop3Error
-	if errors.As(err, &perr) {
-		body, err = c.multi("LIST")
-	}
+	body, err := c.multi("LIST")
 	if err != nil {
 		return nil, err
 	}
 	var msgs []pop3MessageInfo
+	index := map[int]int{}
 	for _, l := range strings.Split(string(body), "\n") {
 		f := strings.Fields(l)
-		if len(f) < 1 {
+		if len(f) == 0 {
+			continue
+		}
+		n, err1 := strconv.Atoi(f[0])
+		size, err2 := int64(0), error(nil)
+		if len(f) > 1 {
+			size, err2 = strconv.ParseInt(f[1], 10, 64)
+		}
+		if err1 != nil || err2 != nil || n < 1 {
+			return nil, fmt.Errorf("LIST: malformed line %q", l)
+		}
+		index[n] = len(msgs)
+		msgs = append(msgs, pop3MessageInfo{Num: n, Size: size})
+	}
+	body, err = c.multi("UIDL")
+	var perr *pop3Error
+	if errors.As(err, &perr) {
+		return msgs, nil // no UIDL: numbers only
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Split(string(body), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 {
 			continue
 		}
 		n, err := strconv.Atoi(f[0])
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("UIDL: malformed line %q", l)
+		if i, ok := index[n]; err == nil && ok {
+			msgs[i].UID = f[1]
 		}
-		m := pop3MessageInfo{Num: n}
-		if perr == nil && len(f) > 1 {
-			m.UID = f[1]
-		}
-		msgs = append(msgs, m)
 	}
 	return msgs, nil
 }
@@ -258,6 +280,9 @@ func (c *pop3Client) multi(line string) ([]byte, error) {
 	for {
 		c.conn.SetReadDeadline(time.Now().Add(c.timeout))
 		l, err := c.readLine(int(c.maxSize))
+		if errors.Is(err, errLineTooLong) {
+			err = errTooLarge
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -268,11 +293,13 @@ func (c *pop3Client) multi(line string) ([]byte, error) {
 			l = l[1:]
 		}
 		if c.maxSize > 0 && int64(body.Len()+len(l)) > c.maxSize {
-			return nil, fmt.Errorf("%s: reply larger than %d bytes", name, c.maxSize)
+			return nil, fmt.Errorf("%s: %w (%d bytes)", name, errTooLarge, c.maxSize)
 		}
 		body.Write(l)
 	}
 }
+
+var errLineTooLong = errors.New("line too long")
 
 // readLine reads one line including its ending; limit > 0 bounds it.
 func (c *pop3Client) readLine(limit int) ([]byte, error) {
@@ -281,7 +308,7 @@ func (c *pop3Client) readLine(limit int) ([]byte, error) {
 		chunk, err := c.r.ReadSlice('\n')
 		line = append(line, chunk...)
 		if limit > 0 && len(line) > limit {
-			return nil, errors.New("line too long")
+			return nil, errLineTooLong
 		}
 		switch {
 		case err == nil:
