@@ -130,28 +130,34 @@ func (g *Gateway) registerUser(tx *tracker.Tx, a Address) (string, error) {
 // recipients is get_recipients: the users of every To and Cc address but
 // this tracker's own ones, registered when anonymous may register by
 // mail; unknown addresses are skipped.
+//
+// The lookups are the tracker's own, not the author's searches: they run
+// without the author's Search limits.
 func (g *Gateway) recipients(tx *tracker.Tx, in *inbound, d *decision) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	h := in.root.Header
-	for _, a := range append(h.Addresses("to"), h.Addresses("cc")...) {
-		addr := strings.ToLower(strings.TrimSpace(a.Addr))
-		if addr == "" || g.isTrackerAddress(addr) {
-			continue
-		}
-		id, err := findUser(tx, a.Addr)
-		if err != nil {
-			return nil, err
-		}
-		if id == "" && d.register {
-			if id, err = g.registerUser(tx, a); err != nil {
-				return nil, err
+	err := tx.System(func() error {
+		for _, a := range append(h.Addresses("to"), h.Addresses("cc")...) {
+			addr := strings.ToLower(strings.TrimSpace(a.Addr))
+			if addr == "" || g.isTrackerAddress(addr) {
+				continue
+			}
+			id, err := findUser(tx, a.Addr)
+			if err != nil {
+				return err
+			}
+			if id == "" && d.register {
+				if id, err = g.registerUser(tx, a); err != nil {
+					return err
+				}
+			}
+			if id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
 			}
 		}
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }

@@ -108,18 +108,26 @@ func (g *Gateway) className(in *inbound, s Subject) (*tracker.Class, error) {
 // tracker allows it (committed on its own, as Roundup commits before
 // going on as the author), and checks Email Access.
 func (g *Gateway) decide(ctx context.Context, in *inbound, d *decision) error {
-	err := g.svc.Read(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+	anon, err := g.svc.AnonymousID(ctx)
+	if err != nil {
+		return err
+	}
+	d.anonID = anon
+	var access error
+	// No acting user: these are lookups, and permission questions name
+	// their user (CanUser); it spares loading one.
+	err = g.svc.Read(ctx, "", func(tx *tracker.Tx) error {
 		if err := g.nodeID(tx, in, d); err != nil {
 			return err
 		}
-		anon, err := tx.Lookup("user", "anonymous")
-		if err != nil && !errors.Is(err, tracker.ErrNotFound) {
+		d.register = anon != "" && tx.CanUser(anon, "Register", "user", "", "") && tx.CanUser(anon, "Email Access", "", "", "")
+		if d.authorID, err = findUser(tx, in.from.Addr); err != nil {
 			return err
 		}
-		d.anonID = anon
-		d.register = anon != "" && tx.CanUser(anon, "Register", "user", "", "") && tx.CanUser(anon, "Email Access", "", "", "")
-		d.authorID, err = findUser(tx, in.from.Addr)
-		return err
+		if d.authorID != "" || !d.register {
+			access = g.checkAccess(tx, in, d)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -128,36 +136,37 @@ func (g *Gateway) decide(ctx context.Context, in *inbound, d *decision) error {
 		err := g.svc.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
 			id, err := g.registerUser(tx, in.from)
 			d.authorID = id
+			if err == nil {
+				access = g.checkAccess(tx, in, d)
+			}
 			return err
 		})
 		if err != nil {
 			return err
 		}
 	}
-	if d.authorID == "" {
-		d.authorID = d.anonID
-	}
-	return g.checkAccess(ctx, in, d)
+	return access
 }
 
 // checkAccess: the author (or anonymous) needs Email Access.
-func (g *Gateway) checkAccess(ctx context.Context, in *inbound, d *decision) error {
+func (g *Gateway) checkAccess(tx *tracker.Tx, in *inbound, d *decision) error {
+	if d.authorID == "" {
+		d.authorID = d.anonID
+	}
 	if d.authorID == "" {
 		return unauthorized(textNotUser, "", in.from.Addr)
 	}
-	return g.svc.Read(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
-		if tx.CanUser(d.authorID, "Email Access", "", "", "") {
-			return nil
-		}
-		if d.authorID != d.anonID {
-			return unauthorized(textNoAccess)
-		}
-		info := ""
-		if tx.CanUser(d.anonID, "Web Access", "", "", "") && tx.CanUser(d.anonID, "Register", "user", "", "") {
-			info = strings.ReplaceAll(textRegister, "%s", g.opts.TrackerWeb)
-		}
-		return unauthorized(textNotUser, info, in.from.Addr)
-	})
+	if tx.CanUser(d.authorID, "Email Access", "", "", "") {
+		return nil
+	}
+	if d.authorID != d.anonID {
+		return unauthorized(textNoAccess)
+	}
+	info := ""
+	if tx.CanUser(d.anonID, "Web Access", "", "", "") && tx.CanUser(d.anonID, "Register", "user", "", "") {
+		info = strings.ReplaceAll(textRegister, "%s", g.opts.TrackerWeb)
+	}
+	return unauthorized(textNotUser, info, in.from.Addr)
 }
 
 var msgIDToken = regexp.MustCompile(`<[^<>\s]+>`)
@@ -222,7 +231,15 @@ func (g *Gateway) nodeID(tx *tracker.Tx, in *inbound, d *decision) error {
 		nodeID = id
 	}
 	if nodeID != "" {
-		_, err := tx.Get(d.class.Name, nodeID)
+		// Retired items exist here (Roundup's hasnode); they fail later.
+		var items []*tracker.Item
+		var err error
+		if tracker.ValidID(nodeID) {
+			items, err = tx.GetMany(d.class.Name, []string{nodeID}, []string{})
+		}
+		if err == nil && len(items) == 0 {
+			err = tracker.ErrNotFound
+		}
 		switch {
 		case errors.Is(err, tracker.ErrNotFound):
 			if g.opts.SubjectPrefixParsing == "strict" {
@@ -254,9 +271,13 @@ func normID(id string) string {
 }
 
 // itemsWithMessage returns the active items of class whose messages hold
-// an active msg with that Message-Id (compared case-insensitively).
+// an active msg with that Message-Id: equal as written (mail clients copy
+// it), else compared case-insensitively as Roundup does.
 func (g *Gateway) itemsWithMessage(tx *tracker.Tx, class *tracker.Class, mid string) ([]string, error) {
-	msgs, err := exactFind(tx, "msg", "messageid", mid)
+	msgs, _, err := tx.Filter("msg", &tracker.Filter{Exact: map[string][]string{"messageid": {mid}}})
+	if err == nil && len(msgs) == 0 {
+		msgs, err = exactFind(tx, "msg", "messageid", mid)
+	}
 	if err != nil || len(msgs) == 0 {
 		return nil, err
 	}

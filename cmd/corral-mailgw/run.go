@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "mailbox":
 		srcErr = fromMbox(ctx, h, o.spec[0], log)
 	default:
-		srcErr = fromNetwork(ctx, o, home.Config, gw, h, log)
+		srcErr = fromNetwork(ctx, o, home.Config, h, mailer, reg, log)
 	}
 	if oneShot && !o.queueOnly {
 		deliver(ctx, mailer, log)
