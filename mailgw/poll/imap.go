@@ -55,6 +55,9 @@ type IMAPConfig struct {
 	// short by shutdown: the message being handled is finished and
 	// disposed of. Default 10 min.
 	HandleTimeout time.Duration
+	// MaxMessageBytes bounds one message; a bigger one is left unseen and
+	// logged once. Default 64 MiB.
+	MaxMessageBytes int64
 }
 
 func (c *IMAPConfig) setDefaults() {
@@ -79,6 +82,9 @@ func (c *IMAPConfig) setDefaults() {
 	def(&c.DialTimeout, 30*time.Second)
 	def(&c.CommandTimeout, 2*time.Minute)
 	def(&c.HandleTimeout, 10*time.Minute)
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = 64 << 20
+	}
 }
 
 // IMAP polls one IMAP mailbox (RFC 3501 / RFC 9051) and hands each unseen
@@ -96,6 +102,7 @@ type IMAP struct {
 	uidValidity uint32
 	next        uint32               // lowest UID not yet looked at
 	deferred    map[uint32]time.Time // UID → when to try again
+	tooBig      map[uint32]bool      // UIDs over MaxMessageBytes, logged
 }
 
 // NewIMAP returns a poller for cfg that hands messages to h.
@@ -117,6 +124,7 @@ func NewIMAP(h mailgw.Handler, log *slog.Logger, cfg IMAPConfig) (*IMAP, error) 
 		remote:   cfg.Username + "@" + cfg.Addr + "/" + cfg.Mailbox,
 		next:     1,
 		deferred: map[uint32]time.Time{},
+		tooBig:   map[uint32]bool{},
 	}, nil
 }
 
@@ -243,6 +251,7 @@ func (p *IMAP) connect(ctx context.Context) (imapSession, error) {
 		p.uidValidity = validity
 		p.next = 1
 		clear(p.deferred)
+		clear(p.tooBig)
 	}
 	return sess, nil
 }
@@ -268,15 +277,15 @@ func (p *IMAP) sync(ctx context.Context, sess imapSession, full bool) (deferred 
 		from = 1
 	}
 	cctx, cancel := context.WithTimeout(ctx, p.cfg.CommandTimeout)
-	uids, err := sess.Unseen(cctx, from)
+	msgs, err := sess.Unseen(cctx, from)
 	cancel()
 	if err != nil {
 		return 0, err
 	}
 	if full { // forget deferrals of messages that are gone or seen
-		seen := make(map[uint32]bool, len(uids))
-		for _, uid := range uids {
-			seen[uid] = true
+		seen := make(map[uint32]bool, len(msgs))
+		for _, m := range msgs {
+			seen[m.UID] = true
 		}
 		for uid := range p.deferred {
 			if !seen[uid] {
@@ -285,11 +294,20 @@ func (p *IMAP) sync(ctx context.Context, sess imapSession, full bool) (deferred 
 		}
 	}
 	now := time.Now()
-	for _, uid := range uids {
+	for _, m := range msgs {
+		uid := m.UID
 		if ctx.Err() != nil {
 			break
 		}
 		if at, ok := p.deferred[uid]; ok && now.Before(at) {
+			continue
+		}
+		if m.Size > p.cfg.MaxMessageBytes {
+			if !p.tooBig[uid] {
+				p.tooBig[uid] = true
+				p.log.Warn("imap message over MaxMessageBytes; left unseen", "uid", uid, "size", m.Size)
+			}
+			p.next = max(p.next, uid+1)
 			continue
 		}
 		if err := p.one(ctx, sess, uid); err != nil {

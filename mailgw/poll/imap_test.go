@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"sync/atomic"
@@ -361,5 +362,30 @@ func TestIMAPShutdownFinishesMessage(t *testing.T) {
 	}
 	if !hasFlag(mailboxState(t, c, "INBOX")[id], imap.FlagSeen) {
 		t.Errorf("the message handled during shutdown is not \\Seen")
+	}
+}
+
+// TestIMAPTooLarge: a message over MaxMessageBytes is left unseen and
+// does not hold up the others.
+func TestIMAPTooLarge(t *testing.T) {
+	m := startMemIMAP(t, nil)
+	c := imapTestClient(t, m.addr, nil, testUser, testPass)
+	id1, raw1 := testMessage(1)
+	id2, raw2 := testMessage(2)
+	raw2 = append(raw2, bytes.Repeat([]byte("0123456789abcdef0123456789abcdef\r\n"), 200)...)
+	id3, raw3 := testMessage(3)
+	for _, raw := range [][]byte{raw1, raw2, raw3} {
+		appendMessage(t, c, "INBOX", raw)
+	}
+	rec := newRecorder()
+	p := newTestIMAP(t, rec, m.addr, func(cfg *IMAPConfig) { cfg.MaxMessageBytes = 4096 })
+	if err := p.Once(context.Background()); err != nil {
+		t.Fatalf("Once() = %v", err)
+	}
+	if got := rec.acceptedIDs(); !slices.Equal(got, []string{id1, id3}) {
+		t.Errorf("handled %v, want %v", got, []string{id1, id3})
+	}
+	if hasFlag(mailboxState(t, c, "INBOX")[id2], imap.FlagSeen) {
+		t.Errorf("the big message was marked \\Seen")
 	}
 }

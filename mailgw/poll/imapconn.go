@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -24,10 +25,10 @@ import (
 type imapSession interface {
 	// Select opens mailbox read-write and returns its UIDVALIDITY.
 	Select(ctx context.Context, mailbox string) (uidValidity uint32, err error)
-	// Unseen returns, ascending, the UIDs ≥ from of messages that are
-	// neither \Seen nor \Deleted (UID SEARCH UID from:* UNSEEN
-	// UNDELETED).
-	Unseen(ctx context.Context, from uint32) ([]uint32, error)
+	// Unseen returns, ascending by UID, the messages with UID ≥ from
+	// that are neither \Seen nor \Deleted (UID SEARCH UID from:* UNSEEN
+	// UNDELETED), with their sizes (UID FETCH ... RFC822.SIZE).
+	Unseen(ctx context.Context, from uint32) ([]imapMessage, error)
 	// Fetch returns one whole message without setting \Seen
 	// (UID FETCH uid BODY.PEEK[]); found is false when it is gone.
 	Fetch(ctx context.Context, uid uint32) (raw []byte, found bool, err error)
@@ -45,6 +46,12 @@ type imapSession interface {
 	Wait(ctx context.Context, d, poll time.Duration) (newMail bool, err error)
 	// Close logs out (within a short deadline) and closes the connection.
 	Close() error
+}
+
+// imapMessage is an unseen message: its UID and RFC822.SIZE.
+type imapMessage struct {
+	UID  uint32
+	Size int64
 }
 
 // imapDialConfig is what dialIMAP needs.
@@ -189,7 +196,7 @@ func (s *goIMAP) Select(ctx context.Context, mailbox string) (uint32, error) {
 	return data.UIDValidity, nil
 }
 
-func (s *goIMAP) Unseen(ctx context.Context, from uint32) ([]uint32, error) {
+func (s *goIMAP) Unseen(ctx context.Context, from uint32) ([]imapMessage, error) {
 	defer s.guard(ctx)()
 	criteria := &imap.SearchCriteria{
 		NotFlag: []imap.Flag{imap.FlagSeen, imap.FlagDeleted},
@@ -203,16 +210,29 @@ func (s *goIMAP) Unseen(ctx context.Context, from uint32) ([]uint32, error) {
 	if err != nil {
 		return nil, ctxErr(ctx, fmt.Errorf("UID SEARCH: %w", err))
 	}
-	var uids []uint32
+	var set imap.UIDSet
 	for _, uid := range data.AllUIDs() {
 		// "from:*" also matches the highest UID when it is below from
 		// (RFC 3501 §6.4.8).
 		if uint32(uid) >= from {
-			uids = append(uids, uint32(uid))
+			set.AddNum(uid)
 		}
 	}
-	slices.Sort(uids)
-	return slices.Compact(uids), nil
+	if len(set) == 0 {
+		return nil, nil
+	}
+	msgs, err := s.c.Fetch(set, &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+	if err != nil {
+		return nil, ctxErr(ctx, fmt.Errorf("UID FETCH RFC822.SIZE: %w", err))
+	}
+	out := make([]imapMessage, 0, len(msgs))
+	for _, m := range msgs {
+		if set.Contains(m.UID) {
+			out = append(out, imapMessage{UID: uint32(m.UID), Size: m.RFC822Size})
+		}
+	}
+	slices.SortFunc(out, func(a, b imapMessage) int { return cmp.Compare(a.UID, b.UID) })
+	return slices.CompactFunc(out, func(a, b imapMessage) bool { return a.UID == b.UID }), nil
 }
 
 func (s *goIMAP) Fetch(ctx context.Context, uid uint32) ([]byte, bool, error) {
