@@ -7,10 +7,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/smtp"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,7 +141,7 @@ func login(t *testing.T, base, user, pw string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.PostForm(base, url.Values{"@action": {"login"}, "__login_name": {user}, "__login_password": {pw}})
+	resp, err := c.PostForm(base, neturl.Values{"@action": {"login"}, "__login_name": {user}, "__login_password": {pw}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +203,26 @@ func TestDemo(t *testing.T) {
 	if code, body := get(t, nil, url+"file1/fix-format-precision.patch"); code != 200 || !strings.Contains(body, "+++ b/Objects/unicodeobject.c") {
 		t.Errorf("patch download = %d %.100q", code, body)
 	}
+	// Demo mode logs the registration confirmation link (DESIGN.md §2.1),
+	// pointing at the port really served. The form must be older than
+	// [web] registration_delay (4 s).
+	jar, _ := cookiejar.New(nil)
+	anon := &http.Client{Jar: jar}
+	_, form := get(t, anon, url+"user?@template=register")
+	m := regexp.MustCompile(`name="opaqueregister" value="([^"]*)"`).FindStringSubmatch(form)
+	if m == nil {
+		t.Fatalf("no registration stamp in the form:\n%.500s", form)
+	}
+	time.Sleep(4500 * time.Millisecond)
+	resp, err := anon.PostForm(url+"user", neturl.Values{"@action": {"register"}, "opaqueregister": {m[1]}, "username": {"erin"},
+		"password": {"erin-secret-1"}, "@confirm@password": {"erin-secret-1"}, "address": {"erin@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	waitFor(t, "the confirmation link in the log", func() bool {
+		return strings.Contains(p.stderr.String(), url+"?@action=confrego&otk=")
+	})
 	waitFor(t, "the example issues' notifications in mail.mbox", func() bool {
 		b, _ := os.ReadFile(filepath.Join(work, "demo", "mail.mbox"))
 		return strings.Contains(string(b), "Subject: [issue6]")

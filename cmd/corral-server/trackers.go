@@ -91,7 +91,7 @@ func (f *fleet) build(h *trackerhome.Home, name string) (*notify.Mailer, *web.Si
 	}
 	wc := h.WebConfig(name)
 	wc.Demo = f.demo
-	site, err := web.NewSite(wc, h.Service, m, log)
+	site, err := web.NewSite(wc, h.Service, m, f.log) // the site adds tracker=NAME itself
 	if err != nil {
 		m.Close()
 		return nil, nil, err
