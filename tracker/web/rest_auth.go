@@ -76,24 +76,56 @@ func (s *Site) basicUser(q *rq, user, pw string) (string, error) {
 			return uid, nil
 		}
 	}
-	id, err := s.checkPassword(q, user, pw)
-	if err != nil {
-		var he *httpError
-		if errors.As(err, &he) && he.status == http.StatusUnauthorized {
-			rs.failed(now, keys...)
-		}
-		q.w.Header().Set("WWW-Authenticate", `Basic realm="`+s.cfg.TrackerName+`"`)
-		return "", err
+	// Concurrent requests with the same new credentials (a client
+	// opening several connections) wait for one verification.
+	rs.mu.Lock()
+	c, busy := rs.verifying[key]
+	if !busy {
+		c = &verification{done: make(chan struct{})}
+		rs.verifying[key] = c
 	}
-	if id == uid {
+	rs.mu.Unlock()
+	if busy {
+		select {
+		case <-c.done:
+		case <-q.ctx.Done():
+			return "", q.ctx.Err()
+		}
+		if c.err == nil {
+			return c.uid, nil
+		}
+	} else {
+		c.uid, c.err = s.checkPassword(q, user, pw)
 		rs.mu.Lock()
-		if len(rs.basic) > 10000 {
-			rs.basic = map[[32]byte]basicEntry{}
+		delete(rs.verifying, key)
+		if c.err == nil && c.uid == uid {
+			if len(rs.basic) > 10000 {
+				rs.basic = map[[32]byte]basicEntry{}
+			}
+			rs.basic[key] = basicEntry{uid: c.uid, expires: now.Add(basicTTL)}
 		}
-		rs.basic[key] = basicEntry{uid: id, expires: now.Add(basicTTL)}
 		rs.mu.Unlock()
+		close(c.done)
+		if c.err == nil {
+			return c.uid, nil
+		}
 	}
-	return id, nil
+	var he *httpError
+	if errors.As(c.err, &he) && he.status == http.StatusUnauthorized && !busy {
+		rs.failed(now, keys...)
+	}
+	if errors.As(c.err, &he) && he.status == http.StatusTooManyRequests {
+		q.w.Header().Set("Retry-After", "60")
+	}
+	q.w.Header().Set("WWW-Authenticate", `Basic realm="`+s.cfg.TrackerName+`"`)
+	return "", c.err
+}
+
+// verification is one password check others may wait for.
+type verification struct {
+	done chan struct{}
+	uid  string
+	err  error
 }
 
 // storedPassword reads a user's id and password hash ("" when unknown).

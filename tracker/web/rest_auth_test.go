@@ -96,9 +96,7 @@ func TestRESTTokens(t *testing.T) {
 		t.Errorf("revoked token still listed: %+v", v.Tokens)
 	}
 	// Tokens expire (the test tracker's clock moves a second per reading).
-	q := testRQ(t, e, "alice")
-	short, err := e.site.createToken(q, uid, "short", 5*time.Second)
-	q.tx.Rollback()
+	short, err := e.site.createToken(e.tt.Ctx, uid, "short", 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +150,29 @@ func TestRESTBasicAuthLimits(t *testing.T) {
 	// login attempt (login_attempts_min is 2 here).
 	for i := 0; i < 10; i++ {
 		restWant(t, alice.get("data/issue"), 200)
+	}
+	// A client opening several connections at once with new credentials
+	// pays for one verification, not one per connection.
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest("GET", e.srv.URL+"/tracker/rest/data/status", nil)
+			req.SetBasicAuth("carol", "secret")
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				codes[i] = resp.StatusCode
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != 200 {
+			t.Errorf("concurrent Basic call %d: %d", i, c)
+		}
 	}
 	e = newRESTEnv(t, APIConfig{})
 	e.site.now = clock.now

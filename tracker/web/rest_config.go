@@ -56,7 +56,9 @@ type restState struct {
 	tat      map[string]time.Time     // GCRA theoretical arrival times by client key
 	failures map[string]*rate.Limiter // failed-login buckets by user name and address
 	basic    map[[32]byte]basicEntry  // verified Basic credentials
-	tokens   map[[32]byte]tokenEntry  // verified bearer tokens
+	// verifying holds the Basic credentials being checked right now.
+	verifying map[[32]byte]*verification
+	tokens    map[[32]byte]tokenEntry // verified bearer tokens
 }
 
 func newRESTState(secret string, cfg APIConfig) *restState {
@@ -73,7 +75,7 @@ func newRESTState(secret string, cfg APIConfig) *restState {
 		cfg.MaxRows = 10000
 	}
 	rs := &restState{cfg: cfg, tat: map[string]time.Time{}, failures: map[string]*rate.Limiter{},
-		basic: map[[32]byte]basicEntry{}, tokens: map[[32]byte]tokenEntry{}, origins: map[string]bool{}}
+		basic: map[[32]byte]basicEntry{}, verifying: map[[32]byte]*verification{}, tokens: map[[32]byte]tokenEntry{}, origins: map[string]bool{}}
 	// ETags are signed with [web] secret_key so they stay the same across
 	// restarts and processes (DESIGN.md §2.1); without one each process
 	// makes up its own, as Roundup's doc/rest.txt warns.

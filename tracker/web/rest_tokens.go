@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -146,14 +147,14 @@ func putUserTokens(tx *tracker.Tx, uid string, l []apiTokenInfo) error {
 
 // createToken makes a new token for uid and returns it (the only time
 // it is seen).
-func (s *Site) createToken(q *rq, uid, name string, lifetime time.Duration) (string, error) {
+func (s *Site) createToken(ctx context.Context, uid, name string, lifetime time.Duration) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
 	token := apiTokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	h := tokenHash(token)
-	err := s.svc.Update(q.ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+	err := s.svc.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
 		// Lock the user so two concurrent creations keep both in the list.
 		if _, err := tx.GetForUpdate("user", uid); err != nil {
 			return err
@@ -180,10 +181,10 @@ func (s *Site) createToken(q *rq, uid, name string, lifetime time.Duration) (str
 }
 
 // revokeToken deletes the token of uid whose id is id.
-func (s *Site) revokeToken(q *rq, uid, id string) (string, error) {
+func (s *Site) revokeToken(ctx context.Context, uid, id string) (string, error) {
 	name := ""
 	var hash string
-	err := s.svc.Update(q.ctx, tracker.AdminID, func(tx *tracker.Tx) error {
+	err := s.svc.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
 		if _, err := tx.GetForUpdate("user", uid); err != nil {
 			return err
 		}
@@ -253,7 +254,7 @@ func (s *Site) actAPIToken(q *rq, action, class, id string) bool {
 			s.serveItem(q, "user", id, "")
 			return true
 		}
-		token, err := s.createToken(q, id, name, life)
+		token, err := s.createToken(q.ctx, id, name, life)
 		if err != nil {
 			var he *httpError
 			if errors.As(err, &he) {
@@ -274,7 +275,7 @@ func (s *Site) actAPIToken(q *rq, action, class, id string) bool {
 		s.fail(q, errStatus(http.StatusForbidden, "You may only revoke your own API tokens."))
 		return true
 	}
-	name, err := s.revokeToken(q, id, q.value("token"))
+	name, err := s.revokeToken(q.ctx, id, q.value("token"))
 	if err != nil {
 		s.fail(q, err)
 		return true
