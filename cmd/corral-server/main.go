@@ -146,6 +146,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	defer ln.Close()
+	if err := writePidFile(o.pidFile); err != nil {
+		return err
+	}
+	defer removePidFile(o.pidFile)
+	var ppf *http.Server
+	if o.pprof != "" {
+		if ppf, err = servePprof(o.pprof, logger); err != nil {
+			return err
+		}
+	}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	serveErr := make(chan error, 1)
@@ -159,22 +170,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, t := range o.trackers {
 		logger.Info("serving tracker", "path", "/"+t.name, "home", t.home)
 	}
-	var ppf *http.Server
-	if o.pprof != "" {
-		if ppf, err = servePprof(o.pprof, logger); err != nil {
-			srv.Close()
-			return err
-		}
-	}
 	workers := !o.noWorkers
 	if workers {
 		fl.startWorkers()
 	}
-	if err := writePidFile(o.pidFile); err != nil {
-		srv.Close()
-		return err
-	}
-	defer removePidFile(o.pidFile)
 	var smtpIn *demoSMTP
 	if dm != nil && o.demoSMTP != "off" && o.demoSMTP != "" {
 		if smtpIn, err = startDemoSMTP(fl.trackers[0], o.demoSMTP, logger); err != nil {
