@@ -72,6 +72,15 @@ func (tx *Tx) Filter(class string, f *Filter) ([]string, int, error) {
 	return tx.st.Filter(tx.ctx, c, q)
 }
 
+// SystemFilter is Filter without the user's search limits, for lookups
+// the tracker makes for its own purposes (a user's own saved queries, is
+// this address taken?); callers must check View on what they show.
+func (tx *Tx) SystemFilter(class string, f *Filter) ([]string, int, error) {
+	tx.sys++
+	defer func() { tx.sys-- }()
+	return tx.Filter(class, f)
+}
+
 // BuildQuery resolves a Filter against the schema into a store Query; it
 // returns nil when nothing can match (a full-text search of stop words
 // only).

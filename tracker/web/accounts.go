@@ -182,7 +182,7 @@ func findUserByAddress(tx *tracker.Tx, addr string) (string, string, error) {
 		if uc.Prop(prop) == nil {
 			continue
 		}
-		ids, _, err := tx.Filter("user", &tracker.Filter{Spec: map[string][]string{prop: {addr}}})
+		ids, _, err := tx.SystemFilter("user", &tracker.Filter{Spec: map[string][]string{prop: {addr}}})
 		if err != nil {
 			return "", "", err
 		}

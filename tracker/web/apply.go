@@ -17,6 +17,13 @@ import (
 // first — files, then messages, then others — so the context and other
 // items can link them, as Roundup's EditAction does.
 func (s *Site) applyForm(tx *tracker.Tx, pf *parsedForm) (string, error) {
+	// Roundup's web actions let only holders of "Web Roles" change a
+	// user's roles, whatever Edit permission says.
+	for _, it := range append(append([]*formItem{pf.Context}, pf.Others...), pf.New...) {
+		if _, ok := it.Props["roles"]; ok && it.Class == "user" && !tx.Can("Web Roles", "", "", "") {
+			return "", &tracker.PermissionError{User: tx.UserID(), Permission: "Edit", Class: "user", Prop: "roles", ItemID: it.ID}
+		}
+	}
 	created := map[string]string{} // "msg-1" -> id
 	order := func(it *formItem) int {
 		switch it.Class {

@@ -197,6 +197,10 @@ func sortString(keys []tracker.SortKey) string {
 
 // filter is the query as a tracker.Filter.
 func (iq *indexQuery) filter(count bool) *tracker.Filter {
-	return &tracker.Filter{Spec: iq.Spec, Sort: iq.Sort, Group: iq.Group, Text: iq.SearchText,
+	f := &tracker.Filter{Spec: iq.Spec, Sort: iq.Sort, Group: iq.Group, Text: iq.SearchText,
 		Limit: iq.PageSize, Offset: iq.StartWith, Count: count}
+	if iq.Ignore != "" {
+		f.IgnoreText = strings.Split(iq.Ignore, ",")
+	}
+	return f
 }

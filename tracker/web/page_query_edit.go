@@ -80,7 +80,7 @@ func (s *Site) queryEditView(q *rq) (*queryEditView, error) {
 		return r
 	}
 	seen := map[string]bool{}
-	ids, _, err := q.tx.Filter("query", &tracker.Filter{Spec: map[string][]string{"creator": {q.uid}}, Sort: []tracker.SortKey{{Prop: "name"}}})
+	ids, _, err := q.tx.SystemFilter("query", &tracker.Filter{Spec: map[string][]string{"creator": {q.uid}}, Sort: []tracker.SortKey{{Prop: "name"}}})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (s *Site) queryEditView(q *rq) (*queryEditView, error) {
 		v.Mine = append(v.Mine, row(it))
 		seen[it.ID] = true
 	}
-	ids, _, err = q.tx.Filter("query", &tracker.Filter{Spec: map[string][]string{"private_for": {"-1"}}, Sort: []tracker.SortKey{{Prop: "name"}}})
+	ids, _, err = q.tx.SystemFilter("query", &tracker.Filter{Spec: map[string][]string{"private_for": {"-1"}}, Sort: []tracker.SortKey{{Prop: "name"}}})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Site) queryEditView(q *rq) (*queryEditView, error) {
 			seen[it.ID] = true
 		}
 	}
-	ids, _, err = q.tx.Filter("query", &tracker.Filter{Spec: map[string][]string{"creator": {q.uid}}, Retired: tracker.RetiredOnly, Sort: []tracker.SortKey{{Prop: "name"}}})
+	ids, _, err = q.tx.SystemFilter("query", &tracker.Filter{Spec: map[string][]string{"creator": {q.uid}}, Retired: tracker.RetiredOnly, Sort: []tracker.SortKey{{Prop: "name"}}})
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func (s *Site) saveQuery(q *rq, class, name, oldName string, args url.Values) er
 // queryByName finds an active query whose prop (creator, private_for)
 // is uid and whose name is exactly name; "" when there is none.
 func queryByName(tx *tracker.Tx, prop, uid, name string) (string, error) {
-	ids, _, err := tx.Filter("query", &tracker.Filter{Spec: map[string][]string{prop: {uid}}, Sort: []tracker.SortKey{{Prop: "id"}}})
+	ids, _, err := tx.SystemFilter("query", &tracker.Filter{Spec: map[string][]string{prop: {uid}}, Sort: []tracker.SortKey{{Prop: "id"}}})
 	if err != nil {
 		return "", fmt.Errorf("finding query %q: %w", name, err)
 	}

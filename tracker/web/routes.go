@@ -62,11 +62,17 @@ func (s *Site) route(q *rq) {
 	tmpl := q.value("@template")
 	switch {
 	case class == "":
-		if tmpl == "classlist" {
+		switch tmpl {
+		case "classlist":
 			s.serveClassList(q)
+			return
+		case "mailhealth":
+			s.serveMailHealth(q)
 			return
 		}
 		s.serveIndex(q, "issue")
+	case id != "" && class == "file" && tmpl == "review":
+		s.serveReview(q, id)
 	case id != "":
 		s.serveItem(q, class, id, tmpl)
 	case tmpl == "item":
