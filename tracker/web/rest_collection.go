@@ -49,40 +49,16 @@ func (s *Site) restGetCollection(rr *restReq) (any, error) {
 	if cq.size > 0 {
 		offset = (max1(cq.index) - 1) * cq.size
 	}
-	var ids []string
-	total := 0
-	if len(cq.exact) == 0 {
-		f.Offset = offset
-		if cq.size > 0 {
-			f.Limit = cq.size
-		} else {
-			f.Limit = max
-		}
-		ids, total, err = q.tx.Filter(c.Name, f)
-		if err != nil {
-			return nil, err
-		}
+	f.Exact = cq.exact
+	f.Offset = offset
+	if cq.size > 0 {
+		f.Limit = cq.size
 	} else {
-		// Exact string matches (Roundup's exact_match_spec) are checked
-		// here on the word matches the store found.
-		all, _, err := q.tx.Filter(c.Name, f)
-		if err != nil {
-			return nil, err
-		}
-		all, err = s.exactMatches(rr, c, all, cq.exact)
-		if err != nil {
-			return nil, err
-		}
-		total = len(all)
-		end := len(all)
-		if cq.size > 0 {
-			end = min(offset+cq.size, len(all))
-		} else {
-			end = min(max, len(all))
-		}
-		if offset < end {
-			ids = all[offset:end]
-		}
+		f.Limit = max
+	}
+	ids, total, err := q.tx.Filter(c.Name, f)
+	if err != nil {
+		return nil, err
 	}
 	display := cq.display
 	if cq.verbose > 1 {
@@ -241,9 +217,6 @@ func (s *Site) parseCollectionQuery(rr *restReq, c *tracker.Class) (*restCollect
 			p := finalProp(s.svc.Schema, c, key)
 			if exact && p.Kind == tracker.String {
 				cq.exact[key] = append(cq.exact[key], value)
-				if strings.TrimSpace(value) != "" {
-					cq.spec[key] = append(cq.spec[key], value)
-				}
 				continue
 			}
 			if p.Kind == tracker.Boolean {
@@ -259,13 +232,13 @@ func (s *Site) parseCollectionQuery(rr *restReq, c *tracker.Class) (*restCollect
 }
 
 // searchable checks a filter or sort path: it must exist (400) and the
-// user must have Roundup's search permission on it (403; search_perm.go:
+// user must have Roundup's search permission on it (403; Tx.CanSearch:
 // View or Search without a check function on each step).
 func (s *Site) searchable(rr *restReq, c *tracker.Class, path string) error {
 	if err := s.checkPath(rr, c, path, ""); err != nil {
 		return err
 	}
-	if !rr.q.searchable(c.Name, path) {
+	if !rr.q.tx.CanSearch(c.Name, path) {
 		return restErr(http.StatusForbidden, `User does not have search permission on "`+c.Name+"."+path+`"`)
 	}
 	return nil
@@ -281,36 +254,6 @@ func finalProp(schema *tracker.Schema, c *tracker.Class, path string) *tracker.P
 		}
 	}
 	return p
-}
-
-// exactMatches keeps the ids whose (transitive) string properties equal
-// the given values exactly (case-sensitive, whole value).
-func (s *Site) exactMatches(rr *restReq, c *tracker.Class, ids []string, exact map[string][]string) ([]string, error) {
-	var out []string
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
-		items, err := rr.q.tx.GetMany(c.Name, chunk, []string{})
-		if err != nil {
-			return nil, err
-		}
-	item:
-		for _, it := range items {
-			for path, want := range exact {
-				v, _, ok := s.restResolve(rr, it, path)
-				str, _ := v.(string)
-				if !ok {
-					continue item
-				}
-				for _, w := range want {
-					if str != w {
-						continue item
-					}
-				}
-			}
-			out = append(out, it.ID)
-		}
-	}
-	return out, nil
 }
 
 // restPostCollection creates an item (rest.py post_collection): Create
