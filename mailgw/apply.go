@@ -42,6 +42,14 @@ func (g *Gateway) apply(ctx context.Context, in *inbound, d *decision) (Outcome,
 			out = Outcome{Status: Accepted, Duplicate: true, Text: "already handled"}
 			return nil
 		}
+		if d.fast {
+			if err := checkAuthor(tx, strings.TrimSpace(in.from.Addr)); err != nil {
+				return err
+			}
+			if err := tx.System(func() error { return g.nodeID(tx, in, d) }); err != nil {
+				return err
+			}
+		}
 		cls := d.class.Name
 		var cur *tracker.Item
 		if d.nodeID != "" {
@@ -77,6 +85,9 @@ func (g *Gateway) apply(ctx context.Context, in *inbound, d *decision) (Outcome,
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, errStaleAuthor) || (d.fast && isNotFound(err)) {
+			return Outcome{}, errStaleAuthor
+		}
 		if _, ok := asRefusal(err); ok || !isTemporary(err) {
 			if !ok {
 				err = usage(textProblem, err.Error())

@@ -55,9 +55,23 @@ func (g *Gateway) process(ctx context.Context, in *inbound) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
+	addr := strings.ToLower(strings.TrimSpace(in.from.Addr))
+	if e, ok := g.authors.get(addr); ok {
+		// A sender seen moments ago: the lookups happen in the message's
+		// own transaction (apply), which re-checks the user.
+		d := &decision{class: class, subj: subj, authorID: e.id, register: e.register, fast: true}
+		out, err := g.apply(ctx, in, d)
+		if !errors.Is(err, errStaleAuthor) {
+			return out, err
+		}
+		g.authors.drop(addr)
+	}
 	d := &decision{class: class, subj: subj}
 	if err := g.decide(ctx, in, d); err != nil {
 		return Outcome{}, err
+	}
+	if d.authorID != "" && d.authorID != d.anonID {
+		g.authors.put(addr, authorEntry{id: d.authorID, register: d.register})
 	}
 	return g.apply(ctx, in, d)
 }
@@ -71,6 +85,9 @@ type decision struct {
 	anonID   string
 	// register: unknown addresses may be turned into users.
 	register bool
+	// fast: the author was remembered (authorCache); nodeID is decided
+	// and the author re-checked inside apply's transaction.
+	fast bool
 }
 
 // className is get_classname: the designator's class, else the default

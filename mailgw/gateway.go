@@ -26,6 +26,8 @@ type Gateway struct {
 	opts   Options
 	rules  *ruleSet
 	log    *slog.Logger
+	// authors remembers senders' users for a short while.
+	authors authorCache
 }
 
 // New returns the gateway of svc. mailer builds the bounce, help and
