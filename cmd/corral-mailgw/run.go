@@ -20,6 +20,7 @@ import (
 // run is corral-mailgw: flags → logger → tracker home → gateway → the
 // source → delivery of the mail this run queued.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	started := time.Now()
 	o, err := parseFlags(args)
 	if err != nil {
 		return err
@@ -83,6 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch o.source {
 	case "":
 		srcErr = fromStdin(ctx, h, msg)
+		log.Debug("stdin message done", "since_start_ms", float64(time.Since(started).Microseconds())/1000)
 	case "mailbox":
 		srcErr = fromMbox(ctx, h, o.spec[0], log)
 	default:
