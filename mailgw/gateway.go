@@ -127,7 +127,7 @@ func (g *Gateway) read(env Envelope, raw []byte) *inbound {
 	if len(from) == 0 || g.opts.KeepRealFrom {
 		from = h.Addresses("from")
 	}
-	if len(from) > 0 {
+	if len(from) > 0 && strings.TrimSpace(from[0].Addr) != "" {
 		in.from, in.hasFrom = from[0], true
 	}
 	in.msgID = strings.TrimSpace(h.Text("message-id"))
