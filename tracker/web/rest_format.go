@@ -41,11 +41,20 @@ func restJSONValue(p *tracker.Property, v any) any {
 	return v
 }
 
+// restLinkObj is a link at @verbose=1.
+type restLinkObj struct {
+	ID   string `json:"id"`
+	Link string `json:"link"`
+}
+
 // restLink is a link as @verbose >= 1 shows it: {"id", "link"} plus the
 // target's label property at @verbose >= 2.
-func (s *Site) restLink(rr *restReq, class, id string, verbose int) map[string]any {
+func (s *Site) restLink(rr *restReq, class, id string, verbose int) any {
+	if verbose <= 1 {
+		return restLinkObj{ID: id, Link: rr.data + "/" + class + "/" + id}
+	}
 	m := map[string]any{"id": id, "link": rr.data + "/" + class + "/" + id}
-	if verbose > 1 {
+	{
 		if c := s.svc.Schema.Class(class); c != nil {
 			lp := c.Label()
 			if lp == "id" {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/corral-tracker/corral/tracker"
@@ -59,23 +60,38 @@ func (s *Site) restWrite(rr *restReq, data any, err error) {
 		}
 		body = map[string]any{"data": data}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	compact := restBufs.Get().(*bytes.Buffer)
+	out := restBufs.Get().(*bytes.Buffer)
+	defer func() {
+		for _, b := range []*bytes.Buffer{compact, out} {
+			if b.Cap() <= 1<<20 {
+				b.Reset()
+				restBufs.Put(b)
+			}
+		}
+	}()
+	enc := json.NewEncoder(compact)
 	enc.SetEscapeHTML(false)
-	if rr.pretty {
-		enc.SetIndent("", "    ")
+	err = enc.Encode(body)
+	if err == nil && rr.pretty {
+		err = json.Indent(out, compact.Bytes(), "", "    ")
+	} else if err == nil {
+		out, compact = compact, out
 	}
-	if err := enc.Encode(body); err != nil {
+	if err != nil {
 		s.log.Error("encoding REST answer", "request_id", RequestID(rr.q.ctx), "error", err)
 		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"error": {"status": 500, "msg": "An error has occurred"}}` + "\n")
+		out.Reset()
+		out.WriteString(`{"error": {"status": 500, "msg": "An error has occurred"}}` + "\n")
 	}
 	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out.Bytes())
 }
+
+// restBufs recycles the buffers answers are encoded in.
+var restBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // restError maps an error to a status and message as rest.py's
 // _data_decorator does: not found 404, no permission 403, bad input 400,
