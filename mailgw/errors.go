@@ -38,11 +38,6 @@ type temporary struct{ err error }
 func (t *temporary) Error() string { return t.err.Error() }
 func (t *temporary) Unwrap() error { return t.err }
 
-// ignored is a silent drop (loop, bulk, auto-reply).
-type ignored struct{ reason string }
-
-func (i *ignored) Error() string { return "ignored: " + i.reason }
-
 func asRefusal(err error) (*refusal, bool) {
 	var r *refusal
 	ok := errors.As(err, &r)
