@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -120,13 +121,17 @@ type loadResult struct {
 	requests int
 	elapsed  time.Duration
 	p50, p99 time.Duration
+	// cpu is the process's CPU time per request, load generator
+	// included: an upper bound of the server's cost that does not depend
+	// on what else the machine runs.
+	cpu time.Duration
 }
 
 func (r loadResult) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
 
 func (r loadResult) String() string {
-	return fmt.Sprintf("%d requests in %v: %.0f req/s, p50 %.2f ms, p99 %.2f ms", r.requests, r.elapsed.Round(time.Millisecond),
-		r.rate(), float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000)
+	return fmt.Sprintf("%d requests in %v: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d µs CPU per request (client included)", r.requests, r.elapsed.Round(time.Millisecond),
+		r.rate(), float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000, r.cpu.Microseconds())
 }
 
 // runLoad sends total GET /rest/data/issue/N requests (random N) from
@@ -136,6 +141,7 @@ func runLoad(tb testing.TB, b *restBench, clients, total int, auth func(*http.Re
 	lat := make([][]time.Duration, clients)
 	var wg sync.WaitGroup
 	var failed atomic.Value
+	cpu0 := processCPU()
 	start := time.Now()
 	for w := 0; w < clients; w++ {
 		wg.Add(1)
@@ -164,6 +170,7 @@ func runLoad(tb testing.TB, b *restBench, clients, total int, auth func(*http.Re
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 	if f := failed.Load(); f != nil {
 		tb.Fatalf("load run failed: %v", f)
 	}
@@ -172,7 +179,16 @@ func runLoad(tb testing.TB, b *restBench, clients, total int, auth func(*http.Re
 		all = append(all, l...)
 	}
 	slices.Sort(all)
-	return loadResult{requests: len(all), elapsed: elapsed, p50: all[len(all)/2], p99: all[len(all)*99/100]}
+	return loadResult{requests: len(all), elapsed: elapsed, p50: all[len(all)/2], p99: all[len(all)*99/100], cpu: cpu / time.Duration(len(all))}
+}
+
+// processCPU is the user and system time the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkRESTGetIssue is issue 7's target: GET /rest/data/issue/N at 8
@@ -198,6 +214,7 @@ func BenchmarkRESTGetIssue(b *testing.B) {
 			b.ReportMetric(res.rate(), "req/s")
 			b.ReportMetric(float64(res.p50.Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(res.p99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(res.cpu.Microseconds()), "cpu-µs/req")
 			b.Logf("%s: %v", c.name, res)
 		})
 	}
