@@ -3,6 +3,7 @@ package mailgw
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/corral-tracker/corral/tracker"
@@ -91,7 +92,7 @@ func (g *Gateway) apply(ctx context.Context, in *inbound, d *decision) (Outcome,
 			}
 			return Outcome{}, err
 		}
-		return Outcome{}, &temporary{err}
+		return Outcome{}, &temporary{fmt.Errorf("applying the message: %w", err)}
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package mailgw
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -127,7 +128,7 @@ func (g *Gateway) className(in *inbound, s Subject) (*tracker.Class, error) {
 func (g *Gateway) decide(ctx context.Context, in *inbound, d *decision) error {
 	anon, err := g.svc.AnonymousID(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("looking up anonymous: %w", err)
 	}
 	d.anonID = anon
 	var access error
@@ -147,7 +148,10 @@ func (g *Gateway) decide(ctx context.Context, in *inbound, d *decision) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		if isRefusal(err) {
+			return err
+		}
+		return fmt.Errorf("looking up the item and the sender: %w", err)
 	}
 	if d.authorID == "" && d.register {
 		err := g.svc.Update(ctx, tracker.AdminID, func(tx *tracker.Tx) error {
@@ -159,10 +163,15 @@ func (g *Gateway) decide(ctx context.Context, in *inbound, d *decision) error {
 			return err
 		})
 		if err != nil {
-			return err
+			return fmt.Errorf("registering %s: %w", in.from.Addr, err)
 		}
 	}
 	return access
+}
+
+func isRefusal(err error) bool {
+	_, ok := asRefusal(err)
+	return ok
 }
 
 // checkAccess: the author (or anonymous) needs Email Access.

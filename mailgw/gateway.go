@@ -208,7 +208,7 @@ func (g *Gateway) refuse(ctx context.Context, in *inbound, r *refusal) Outcome {
 	}
 	dup, err := g.queue(ctx, in, "bounced: "+firstLine(text), mails...)
 	if err != nil {
-		return g.deferred(in, err)
+		return g.deferred(in, fmt.Errorf("queueing the bounce: %w", err))
 	}
 	return Outcome{Status: Accepted, Text: text, Bounced: !dup, Duplicate: dup}
 }
@@ -243,7 +243,7 @@ func (g *Gateway) help(ctx context.Context, in *inbound) (Outcome, error) {
 	m.Data = setSubject(m.Data, "Mail Gateway Help")
 	dup, err := g.queue(ctx, in, "help", m)
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{}, fmt.Errorf("queueing the help mail: %w", err)
 	}
 	return Outcome{Status: Accepted, Text: "help sent", Duplicate: dup}, nil
 }

@@ -3,6 +3,7 @@ package mailgw
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/corral-tracker/corral/tracker"
@@ -83,7 +84,7 @@ func (g *Gateway) confirm(ctx context.Context, in *inbound, key string) (Outcome
 		if _, ok := asRefusal(err); ok {
 			return Outcome{}, err
 		}
-		return Outcome{}, &temporary{err}
+		return Outcome{}, &temporary{fmt.Errorf("confirming a registration: %w", err)}
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/corral-tracker/corral/cmd/internal/daemon"
 	"github.com/corral-tracker/corral/cmd/internal/metrics"
+	"github.com/corral-tracker/corral/cmd/internal/trackerhome"
 	"github.com/corral-tracker/corral/config"
 	"github.com/corral-tracker/corral/mailgw"
 	"github.com/corral-tracker/corral/mailgw/listen"
@@ -26,10 +27,33 @@ const drainTimeout = 10 * time.Second
 // --watch makes one pass and returns (a tempError when it deferred
 // messages, which stay in the mailbox); the listeners and --watch run
 // until SIGTERM, with a notification worker unless --queue-only.
-func fromNetwork(ctx context.Context, o *options, cfg *config.Config, h *instrumented, mailer *notify.Mailer, reg *metrics.Registry, log *slog.Logger) error {
+func fromNetwork(ctx context.Context, o *options, home *trackerhome.Home, h *instrumented, mailer *notify.Mailer, reg *metrics.Registry, log *slog.Logger) error {
+	cfg := home.Config
+	// SIGHUP: config.ini is read again and the gateway rebuilt with its
+	// [mailgw] options (mail transport and listener addresses stay).
+	reload := func(context.Context) error {
+		c, err := config.Load(home.Dir)
+		if err == nil {
+			err = c.Validate()
+		}
+		if err != nil {
+			return err
+		}
+		gopts, err := gatewayOptions(c, o, log)
+		if err != nil {
+			return err
+		}
+		gw, err := mailgw.New(home.Service, mailer, gopts)
+		if err != nil {
+			return err
+		}
+		h.gw.Store(gw)
+		log.Info("configuration reloaded", "home", home.Dir)
+		return nil
+	}
 	switch o.source {
 	case "smtp", "lmtp":
-		return serveListener(ctx, o, cfg, h, mailer, reg, log)
+		return serveListener(ctx, o, cfg, h, mailer, reg, log, reload)
 	}
 	user, host, err := mailboxAccount(o.spec[0], log)
 	if err != nil {
@@ -75,11 +99,12 @@ func fromNetwork(ctx context.Context, o *options, cfg *config.Config, h *instrum
 		}
 		return err
 	}
-	return runDaemon(ctx, o, mailer, log, func(ctx context.Context) error { return watch(ctx) }, nil)
+	return runDaemon(ctx, o, mailer, log, func(ctx context.Context) error { return watch(ctx) }, nil, reload)
 }
 
 // serveListener runs an SMTP or LMTP listener on ADDR or unix:PATH.
-func serveListener(ctx context.Context, o *options, cfg *config.Config, h *instrumented, mailer *notify.Mailer, reg *metrics.Registry, log *slog.Logger) error {
+func serveListener(ctx context.Context, o *options, cfg *config.Config, h *instrumented, mailer *notify.Mailer,
+	reg *metrics.Registry, log *slog.Logger, reload func(context.Context) error) error {
 	srv := listen.New(h, log, listen.Options{LMTP: o.source == "lmtp", Domain: cfg.String("mail", "domain")})
 	ln, err := srv.Listen(o.spec[0])
 	if err != nil {
@@ -97,14 +122,15 @@ func serveListener(ctx context.Context, o *options, cfg *config.Config, h *instr
 			return nil
 		}
 	}
-	return runDaemon(ctx, o, mailer, log, serve, srv.Shutdown)
+	return runDaemon(ctx, o, mailer, log, serve, srv.Shutdown, reload)
 }
 
 // runDaemon runs serve until SIGTERM/SIGINT (or ctx), with a notification
-// worker unless --queue-only, READY=1 for systemd, and a drain of at most
-// drainTimeout: shutdown lets the message in progress finish.
+// worker unless --queue-only, READY=1 for systemd, reload on SIGHUP, and a
+// drain of at most drainTimeout: shutdown lets the message in progress
+// finish.
 func runDaemon(ctx context.Context, o *options, mailer *notify.Mailer, log *slog.Logger,
-	serve func(context.Context) error, shutdown func(context.Context) error) error {
+	serve func(context.Context) error, shutdown, reload func(context.Context) error) error {
 	notifier := daemon.NewNotifier()
 	sigs := daemon.NewSignals(log, notifier)
 	defer sigs.Stop()
@@ -123,7 +149,7 @@ func runDaemon(ctx context.Context, o *options, mailer *notify.Mailer, log *slog
 	go notifier.RunWatchdog(wctx, nil)
 	waited := make(chan struct{})
 	go func() {
-		sigs.Wait(sctx, func(context.Context) error { return nil })
+		sigs.Wait(sctx, reload)
 		close(waited)
 	}()
 	var serveErr error

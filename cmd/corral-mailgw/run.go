@@ -59,6 +59,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return setupError(o, err)
 	}
+	if home.Config.Bool("pgp", "enable") {
+		log.Warn("PGP is not supported: [pgp] enable is ignored, mail is taken unsigned")
+	}
 	gopts, err := gatewayOptions(home.Config, o, log)
 	if err != nil {
 		return setupError(o, err)
@@ -88,7 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "mailbox":
 		srcErr = fromMbox(ctx, h, o.spec[0], log)
 	default:
-		srcErr = fromNetwork(ctx, o, home.Config, h, mailer, reg, log)
+		srcErr = fromNetwork(ctx, o, home, h, mailer, reg, log)
 	}
 	if oneShot && !o.queueOnly {
 		deliver(ctx, mailer, log)
