@@ -71,6 +71,11 @@ func TestRESTTokens(t *testing.T) {
 	if view == nil || len(view.Tokens) != 1 || view.Tokens[0].Name != "triage bot" || !view.Own || !view.RestAccess {
 		t.Fatalf("APITokens() = %+v", view)
 	}
+	// The user page includes the part (html/_apitokens.part.html).
+	must(t, browser.get("/tracker/user"+uid), 200, "API tokens", "triage bot", `name="@action" value="apitoken_new"`)
+	if page := bobGet(t, e, uid); strings.Contains(page, "triage bot") {
+		t.Error("bob's view of alice's page lists her tokens")
+	}
 	html := renderTokens(t, e, "alice", uid)
 	if !strings.Contains(html, "triage bot") || strings.Contains(html, token) || !strings.Contains(html, token[len(token)-4:]) {
 		t.Errorf("token part:\n%s", html)
@@ -336,4 +341,8 @@ func TestRESTProtocolDetails(t *testing.T) {
 		t.Errorf("REST disabled: %d", r.status)
 	}
 	_ = tracker.AdminID
+}
+
+func bobGet(t *testing.T, e *restEnv, uid string) string {
+	return e.client(t, "bob").get("/tracker/user" + uid).body
 }
