@@ -4,8 +4,12 @@ Reads Roundup's roundup/mailgw.py from the checkout named by
 $CORRAL_ROUNDUP_SRC, takes its parseContent function and the
 parsedMessage.parse_subject method, and runs them on JSON lines from
 standard input: ["body", BODY, KEEP_QUOTED] or ["subject", SUBJECT].
-Prints one JSON list of results.
+With the whole roundup package importable from that checkout it also
+answers ["mime", MESSAGE, IGNORE_ALTERNATIVES, UNPACK_RFC822] with
+RoundupMessage.extract_content and ["header", VALUE] with its header
+decoding. Prints one JSON list of results.
 """
+import base64
 import json
 import os
 import re
@@ -36,9 +40,41 @@ class Parsed:
     pass
 
 
+def mime(raw, ignore_alternatives, unpack):
+    sys.path.insert(0, os.environ["CORRAL_ROUNDUP_SRC"])
+    import email
+    from roundup.mailgw import RoundupMessage
+    msg = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), RoundupMessage)
+    content, atts, _ = msg.extract_content(ignore_alternatives=ignore_alternatives, unpack_rfc822=unpack)
+    out = []
+    for a in atts:
+        if a is None:
+            continue
+        name, typ, data = a
+        if isinstance(data, bytes):
+            data = "base64:" + base64.b64encode(data).decode("ascii")
+        out.append([name or "", typ, data])
+    return [content, out]
+
+
+def header(value):
+    sys.path.insert(0, os.environ["CORRAL_ROUNDUP_SRC"])
+    from roundup.mailgw import RoundupMessage
+    return RoundupMessage()._decode_header(value)
+
+
 out = []
 for line in sys.stdin:
     req = json.loads(line)
+    if req[0] == "mime":
+        out.append(mime(req[1], req[2], req[3]))
+        continue
+    if req[0] == "header":
+        try:
+            out.append(header(req[1]))
+        except Exception as e:  # Roundup's unexpected-error bounce
+            out.append(None)
+        continue
     if req[0] == "body":
         summary, content = ns["parseContent"](req[1], keep_citations=req[2], keep_body=False, config=BODY_CONFIG)
         out.append([summary, content])
