@@ -23,6 +23,8 @@ type Store struct {
 	fields  map[[2]string]int64 // indexed class.prop -> text field number
 	queries sync.Map            // query text -> rebound text
 	waker   func(ctx context.Context) <-chan struct{}
+	// stmtsW and stmtsR keep prepared statements per pool (SQLite only).
+	stmtsW, stmtsR *stmtCache
 }
 
 // New wraps opened databases. Call Migrate before use; Sync then creates
@@ -31,7 +33,15 @@ func New(d Dialect, w, r *sql.DB) *Store {
 	if r == nil {
 		r = w
 	}
-	return &Store{d: d, w: w, r: r, classes: map[string]*classInfo{}}
+	s := &Store{d: d, w: w, r: r, classes: map[string]*classInfo{}}
+	if d.Name() == "sqlite" { // pgx caches prepared statements itself
+		s.stmtsW = newStmtCache(w)
+		s.stmtsR = s.stmtsW
+		if r != w {
+			s.stmtsR = newStmtCache(r)
+		}
+	}
+	return s
 }
 
 // Dialect names the backend.
@@ -42,6 +52,10 @@ func (s *Store) DB() *sql.DB { return s.w }
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	s.stmtsW.close()
+	if s.stmtsR != s.stmtsW {
+		s.stmtsR.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		if e := s.r.Close(); err == nil {
@@ -192,15 +206,27 @@ func (t *Tx) Commit() error {
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+	q := t.s.q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+	q := t.s.q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+	q := t.s.q(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // SQLTx exposes the underlying transaction to the dialect packages.
