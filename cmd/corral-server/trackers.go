@@ -11,6 +11,7 @@ import (
 
 	"github.com/corral-tracker/corral/cmd/internal/trackerhome"
 	"github.com/corral-tracker/corral/tracker"
+	"github.com/corral-tracker/corral/tracker/jobs"
 	"github.com/corral-tracker/corral/tracker/notify"
 	"github.com/corral-tracker/corral/tracker/web"
 )
@@ -35,6 +36,7 @@ type fleet struct {
 
 	mu      sync.Mutex
 	stop    context.CancelFunc
+	after   []func(context.Context) error // run once the workers stopped
 	running sync.WaitGroup
 }
 
@@ -117,8 +119,14 @@ func (f *fleet) names() []string {
 	return out
 }
 
-// startWorkers runs one notification worker per tracker until
-// stopWorkers.
+// startWorkers runs, per tracker and until stopWorkers, the background
+// work Roundup left to cron and to the web process's own mail sending:
+// the nosy-mail worker, the IRC announcer (bpo's irker detector fed
+// irkerd; [irker] mode says whether through irkerd or directly) and the
+// periodic jobs of [jobs] (close-pending, the weekly summary, expiring
+// one-time keys). Several processes on one database may each run them:
+// the outbox and the job leases see that every event and job slot is
+// handled once.
 func (f *fleet) startWorkers() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -126,24 +134,49 @@ func (f *fleet) startWorkers() {
 	f.stop = cancel
 	host, _ := os.Hostname()
 	for _, t := range f.trackers {
-		w := notify.NewWorker(t.mailer, "corral-server@"+host+":"+strconv.Itoa(os.Getpid())+"/"+displayName(t.spec.name))
-		f.running.Add(1)
-		go func() {
-			defer f.running.Done()
-			if err := w.Run(ctx); err != nil {
-				f.log.Error("mail worker stopped", "tracker", displayName(t.spec.name), "error", err)
+		name := displayName(t.spec.name)
+		log := f.log.With("tracker", name)
+		holder := "corral-server@" + host + ":" + strconv.Itoa(os.Getpid()) + "/" + name
+		f.run(ctx, "mail worker", log, notify.NewWorker(t.mailer, holder).Run)
+		ann, stop, err := t.home.Announcer(holder, log)
+		if err != nil {
+			log.Error("IRC announcer not started", "error", err)
+		} else {
+			f.run(ctx, "IRC announcer", log, ann.Run)
+			f.after = append(f.after, stop)
+		}
+		cfg, err := jobs.ConfigFrom(t.home.Service.Config())
+		if err == nil {
+			var r *jobs.Runner
+			if r, err = jobs.New(t.home.Service, cfg, jobs.Options{Mailer: t.mailer, Holder: holder}, log); err == nil {
+				f.run(ctx, "periodic jobs", log, r.Run)
 			}
-		}()
+		}
+		if err != nil {
+			log.Error("periodic jobs not started", "error", err)
+		}
 	}
+}
+
+// run runs one background worker until ctx ends.
+func (f *fleet) run(ctx context.Context, what string, log *slog.Logger, fn func(context.Context) error) {
+	f.running.Add(1)
+	go func() {
+		defer f.running.Done()
+		if err := fn(ctx); err != nil && ctx.Err() == nil {
+			log.Error(what+" stopped", "error", err)
+		}
+	}()
 }
 
 // stopWorkers cancels the workers and waits for them until ctx ends: an
 // event being delivered is finished or, cut off, handed back to the
-// outbox by its lease.
+// outbox by its lease. IRC connections of a direct-mode announcer quit
+// last.
 func (f *fleet) stopWorkers(ctx context.Context) error {
 	f.mu.Lock()
-	stop := f.stop
-	f.stop = nil
+	stop, after := f.stop, f.after
+	f.stop, f.after = nil, nil
 	f.mu.Unlock()
 	if stop == nil {
 		return nil
@@ -151,12 +184,18 @@ func (f *fleet) stopWorkers(ctx context.Context) error {
 	stop()
 	done := make(chan struct{})
 	go func() { f.running.Wait(); close(done) }()
+	var err error
 	select {
 	case <-done:
-		return nil
 	case <-ctx.Done():
-		return errors.New("mail workers still busy at the deadline")
+		err = errors.New("background workers still busy at the deadline")
 	}
+	for _, fn := range after {
+		if e := fn(ctx); e != nil {
+			f.log.Warn("stopping IRC announcer", "error", e)
+		}
+	}
+	return err
 }
 
 // reload re-reads every tracker's config.ini and rebuilds its mailer and
