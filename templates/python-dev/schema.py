@@ -233,6 +233,11 @@ db.security.addPermissionToRole('Developer', 'Web Access')
 db.security.addPermissionToRole('Developer', 'Email Access')
 db.security.addPermissionToRole('Coordinator', 'Web Access')
 db.security.addPermissionToRole('Coordinator', 'Email Access')
+# Corral: bpo predates Roundup's REST interface (2.0); its users get it
+# as in Roundup's classic template, so scripts can use /rest.
+db.security.addPermissionToRole('User', 'Rest Access')
+db.security.addPermissionToRole('Developer', 'Rest Access')
+db.security.addPermissionToRole('Coordinator', 'Rest Access')
 
 ##########################
 # User permissions
