@@ -17,6 +17,9 @@ import (
 //   - [web] secret_key, http_auth, debug, allow_html_file,
 //     samesite_cookie_setting, login_attempts_min, registration_delay;
 //   - [main] new_web_user_roles, instant_registration, timezone;
+//   - [web] enable_rest, api_calls_per_interval, api_interval_in_sec,
+//     api_failed_login_limit, api_failed_login_interval_in_sec and
+//     allowed_api_origins for the REST API;
 //   - [main] templates (HOME/html by default) as the directory whose page
 //     templates override the embedded ones, when it exists — as a Roundup
 //     tracker's html/ directory does.
@@ -39,6 +42,17 @@ func (h *Home) WebConfig(name string) web.Config {
 		AllowHTMLFile:       cfg.Bool("web", "allow_html_file"),
 		SameSite:            cfg.String("web", "samesite_cookie_setting"),
 		Timezone:            zoneName(cfg.String("main", "timezone")),
+	}
+	wc.API = web.APIConfig{
+		Disabled:            !cfg.Bool("web", "enable_rest"),
+		CallsPerInterval:    cfg.Int("web", "api_calls_per_interval"),
+		Interval:            time.Duration(cfg.Int("web", "api_interval_in_sec")) * time.Second,
+		FailedLoginLimit:    cfg.Int("web", "api_failed_login_limit"),
+		FailedLoginInterval: time.Duration(cfg.Int("web", "api_failed_login_interval_in_sec")) * time.Second,
+		AllowedOrigins:      cfg.List("web", "allowed_api_origins"),
+	}
+	if wc.API.FailedLoginLimit == 0 { // Roundup's 0 turns the limit off
+		wc.API.FailedLoginLimit = -1
 	}
 	if dir := htmlDir(cfg); dir != "" {
 		wc.HTML = os.DirFS(dir)

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,6 +16,9 @@ func TestWebConfig(t *testing.T) {
 		"web_secret_key": "s3cret", "web_http_auth": "no", "web_debug": "yes", "web_allow_html_file": "yes",
 		"web_samesite_cookie_setting": "Strict", "web_login_attempts_min": "7", "web_registration_delay": "2",
 		"new_web_user_roles": "User, Developer", "instant_registration": "yes", "timezone": "Europe/Warsaw",
+		"web_enable_rest": "no", "web_api_calls_per_interval": "120", "web_api_interval_in_sec": "60",
+		"web_api_failed_login_limit": "0", "web_api_failed_login_interval_in_sec": "30",
+		"web_allowed_api_origins": "https://a.example.org, https://b.example.org",
 	}
 	if err := Install(dir, "python-dev", "sqlite", settings); err != nil {
 		t.Fatal(err)
@@ -44,6 +48,12 @@ func TestWebConfig(t *testing.T) {
 		{"InstantRegistration", wc.InstantRegistration, true},
 		{"Timezone", wc.Timezone, "Europe/Warsaw"},
 		{"HTML", wc.HTML == nil, true},
+		{"API.Disabled", wc.API.Disabled, true},
+		{"API.CallsPerInterval", wc.API.CallsPerInterval, 120},
+		{"API.Interval", wc.API.Interval, time.Minute},
+		{"API.FailedLoginLimit", wc.API.FailedLoginLimit, -1}, // Roundup's 0: no limit
+		{"API.FailedLoginInterval", wc.API.FailedLoginInterval, 30 * time.Second},
+		{"API.AllowedOrigins", strings.Join(wc.API.AllowedOrigins, " "), "https://a.example.org https://b.example.org"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
