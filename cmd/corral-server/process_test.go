@@ -186,8 +186,6 @@ func TestDemo(t *testing.T) {
 	if err := smtp.SendMail(smtpAddr, nil, "alice@example.com", []string{rcpt}, []byte(msg)); err != nil {
 		t.Fatalf("sending to the demo's SMTP listener: %v", err)
 	}
-	// Three logins: [web] login_attempts_min (3) also limits each client
-	// address per minute.
 	for _, u := range []string{"admin", "alice", "carol"} {
 		c := login(t, url, u, pw[u])
 		if _, body := get(t, c, url+"issue2"); !strings.Contains(body, "Hello, <b>"+u+"</b>") || !strings.Contains(body, "issue1") {

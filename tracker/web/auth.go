@@ -91,11 +91,17 @@ func clientAddr(r *http.Request) string {
 // errTooMany is answered 429 with Retry-After.
 var errTooMany = errStatus(http.StatusTooManyRequests, "Too many attempts; please wait a minute and try again.")
 
-// checkPassword verifies credentials, rate limited per user name and per
-// client address ([web] login_attempts_min); the answer never tells
-// whether the user exists (Roundup: "Invalid login").
+// addrLoginFactor is how many times [web] login_attempts_min one client
+// address may try per minute, whatever the user names: enough for the
+// users of one office behind NAT, not for guessing passwords of many.
+const addrLoginFactor = 10
+
+// checkPassword verifies credentials, rate limited per user name ([web]
+// login_attempts_min, as Roundup) and per client address (ten times
+// that); the answer never tells whether the user exists (Roundup:
+// "Invalid login").
 func (s *Site) checkPassword(q *rq, username, password string) (string, error) {
-	if !s.limiter("login:"+username).Allow() || !s.limiter("addr:"+clientAddr(q.r)).Allow() {
+	if !s.limiter("login:"+username).Allow() || !s.limiterN("addr:"+clientAddr(q.r), addrLoginFactor).Allow() {
 		q.w.Header().Set("Retry-After", "60")
 		return "", errTooMany
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,4 +145,39 @@ func TestChangePasswordOnUserPage(t *testing.T) {
 		t.Error("a Coordinator could not set a password")
 	}
 	must(t, pw(e.client(t, ""), aliceID, "z", "z"), 403)
+}
+
+// TestLoginRateLimit: [web] login_attempts_min limits each user name (as
+// Roundup does); a client address gets ten times that, so the users
+// behind one NAT or proxy can still log in while one name is locked.
+func TestLoginRateLimit(t *testing.T) {
+	e := newAcctEnv(t, func(c *Config) { c.LoginAttemptsPerMin = 2 })
+	anon := e.client(t, "")
+	try := func(user, pw string) response {
+		return anon.post("/tracker/", url.Values{"@action": {"login"}, "__login_name": {user}, "__login_password": {pw}})
+	}
+	for range 2 {
+		if r := try("alice", "wrong"); r.status == http.StatusTooManyRequests {
+			t.Fatal("locked out before login_attempts_min wrong passwords")
+		}
+	}
+	r := try("alice", "secret")
+	must(t, r, http.StatusTooManyRequests, "Too many attempts")
+	// Other users from the same address are not locked out with alice.
+	for _, u := range []string{"bob", "carol"} {
+		if r := try(u, "secret"); r.status != http.StatusSeeOther {
+			t.Errorf("login as %s after alice's lock-out: status %d", u, r.status)
+		}
+	}
+	// But the address runs dry after 10 × 2 attempts in all.
+	locked := false
+	for i := range 20 {
+		if try("user"+strconv.Itoa(i), "x").status == http.StatusTooManyRequests {
+			locked = true
+			break
+		}
+	}
+	if !locked {
+		t.Error("one client address tried 24 logins in a minute without a lock-out")
+	}
 }

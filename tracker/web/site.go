@@ -123,7 +123,12 @@ func (s *Site) Prefix() string { return s.base.Path }
 
 // limiter returns the token bucket for key (login, registration and
 // reset attempts: [web] login_attempts_min per minute).
-func (s *Site) limiter(key string) *rate.Limiter {
+func (s *Site) limiter(key string) *rate.Limiter { return s.limiterN(key, 1) }
+
+// limiterN is limiter with n times the allowance: a client address may
+// try n logins per user's one, since many users share one address
+// behind NAT or a proxy.
+func (s *Site) limiterN(key string, n int) *rate.Limiter {
 	s.limMu.Lock()
 	defer s.limMu.Unlock()
 	l := s.limiters[key]
@@ -131,8 +136,8 @@ func (s *Site) limiter(key string) *rate.Limiter {
 		if len(s.limiters) > 10000 {
 			s.limiters = map[string]*rate.Limiter{}
 		}
-		per := time.Minute / time.Duration(s.cfg.LoginAttemptsPerMin)
-		l = rate.NewLimiter(rate.Every(per), s.cfg.LoginAttemptsPerMin)
+		burst := n * s.cfg.LoginAttemptsPerMin
+		l = rate.NewLimiter(rate.Every(time.Minute/time.Duration(burst)), burst)
 		s.limiters[key] = l
 	}
 	return l
