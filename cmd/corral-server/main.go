@@ -184,7 +184,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		printDemo(stdout, dm, webURL[dm.name], fl, smtpIn)
 	}
 	notifier.Ready()
-	go notifier.RunWatchdog(wctx, nil)
+	// The watchdog is fed only while every tracker's database answers, so
+	// systemd restarts a server whose database connection is wedged.
+	go notifier.RunWatchdog(wctx, func() bool {
+		ctx, cancel := context.WithTimeout(wctx, 5*time.Second)
+		defer cancel()
+		if err := fl.ready(ctx); err != nil {
+			logger.Warn("watchdog not fed: database does not answer", "error", err)
+			return false
+		}
+		return true
+	})
 
 	sigs.Wait(wctx, func(rctx context.Context) error {
 		if err := logw.Reopen(); err != nil {

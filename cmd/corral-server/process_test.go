@@ -268,9 +268,10 @@ func TestSignals(t *testing.T) {
 		}
 	}
 	pidFile := filepath.Join(t.TempDir(), "server.pid")
-	p := start(t, t.TempDir(), []string{"NOTIFY_SOCKET=" + sock}, "-n", "127.0.0.1", "-p", "0", "-d", pidFile, home)
+	p := start(t, t.TempDir(), []string{"NOTIFY_SOCKET=" + sock, "WATCHDOG_USEC=400000"}, "-n", "127.0.0.1", "-p", "0", "-d", pidFile, home)
 	base := "http://" + p.addr(t) + "/"
 	notified("READY=1")
+	notified("WATCHDOG=1") // fed while the database answers
 	if b, _ := os.ReadFile(pidFile); strings.TrimSpace(string(b)) != strconv.Itoa(p.cmd.Process.Pid) {
 		t.Errorf("pid file = %q, want %d", b, p.cmd.Process.Pid)
 	}
