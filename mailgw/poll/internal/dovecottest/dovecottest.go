@@ -6,7 +6,6 @@
 package dovecottest
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -196,8 +195,15 @@ service stats {
 
 	cmd := exec.Command(bin, "-F", "-c", confFile)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its children in our group, to end them all
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	// Output goes to a file: with a pipe, Wait would also wait for every
+	// child that inherited it.
+	outFile, err := os.Create(filepath.Join(dir, "dovecot.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outFile.Close()
+	cmd.Stdout, cmd.Stderr = outFile, outFile
+	out := func() string { b, _ := os.ReadFile(outFile.Name()); return string(b) }
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting dovecot: %v", err)
 	}
@@ -215,7 +221,7 @@ service stats {
 		}
 		if t.Failed() {
 			logText, _ := os.ReadFile(logFile)
-			t.Logf("dovecot output:\n%s\ndovecot.log:\n%s", out.String(), logText)
+			t.Logf("dovecot output:\n%s\ndovecot.log:\n%s", out(), logText)
 		}
 	})
 	deadline := time.Now().Add(30 * time.Second)
@@ -229,7 +235,7 @@ service stats {
 			select {
 			case <-exited:
 				logText, _ := os.ReadFile(logFile)
-				t.Fatalf("dovecot exited: %s\n%s", out.String(), logText)
+				t.Fatalf("dovecot exited: %s\n%s", out(), logText)
 			default:
 			}
 			if time.Now().After(deadline) {

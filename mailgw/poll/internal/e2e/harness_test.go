@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -44,7 +45,10 @@ func binaries(t testing.TB) (admin, mailgw string) {
 		if binDir, buildErr = os.MkdirTemp("", "corral-e2e-bin-"); buildErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/corral-admin", "./cmd/corral-mailgw")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", binDir+"/", "./cmd/corral-admin", "./cmd/corral-mailgw")
+		cmd.WaitDelay = 10 * time.Second
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
@@ -99,7 +103,10 @@ func newTracker(t testing.TB) *tracker {
 // run runs corral-admin on the home and returns its standard output.
 func (tr *tracker) run(args ...string) string {
 	tr.t.Helper()
-	cmd := exec.Command(tr.admin, append([]string{"-i", tr.home}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tr.admin, append([]string{"-i", tr.home}, args...)...)
+	cmd.WaitDelay = 10 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -179,6 +186,7 @@ func startMailgw(t testing.TB, env []string, args ...string) *daemon {
 	_, bin := binaries(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
+	cmd.WaitDelay = 10 * time.Second // never wait for a pipe forever
 	d := &daemon{cmd: cmd, exited: make(chan struct{}), log: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = d.log, d.log
 	if err := cmd.Start(); err != nil {

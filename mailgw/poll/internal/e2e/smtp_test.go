@@ -22,6 +22,7 @@ func sendSMTP(addr string, msg []byte) error {
 	if err != nil {
 		return err
 	}
+	conn.SetDeadline(time.Now().Add(2 * time.Minute)) // a 451 takes the busy timeout
 	c := smtp.NewClient(conn)
 	defer c.Close()
 	if err := c.Hello("e2e.test"); err != nil {
