@@ -4,8 +4,15 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
+
+// ConsumerCounts are running totals of the events consumers handled, by
+// outcome, for metrics; several consumers (one per reload) may share one.
+type ConsumerCounts struct {
+	Delivered, Deferred, Failed atomic.Int64
+}
 
 // Consumer delivers outbox events of some kinds through a handler after
 // they were committed: nosy mail (tracker/notify), IRC announcements
@@ -37,6 +44,8 @@ type Consumer struct {
 	// Poll is the fallback wake-up interval for events committed by
 	// other processes (default 5 s).
 	Poll time.Duration
+	// Counts, when set, is told each event's outcome.
+	Counts *ConsumerCounts
 }
 
 // NewConsumer returns a consumer named name (recorded on claims) for the
@@ -112,17 +121,30 @@ func (c *Consumer) deliver(ctx context.Context, ev *OutboxEvent) {
 	err := c.handle(ctx, ev)
 	log := c.log.With("consumer", c.name, "event", ev.ID, "kind", ev.Kind, "key", ev.Key, "attempt", ev.Attempts, "request_id", ev.Trace)
 	var st error
+	var count *atomic.Int64
 	switch {
 	case err == nil:
 		st = c.ob.Done(ctx, ev.ID)
 		log.Debug("event delivered")
+		if c.Counts != nil {
+			count = &c.Counts.Delivered
+		}
 	case c.temporary(err) && ev.Attempts < c.MaxAttempts:
 		at := time.Now().Add(c.Backoff(ev.Attempts))
 		log.Warn("event deferred", "retry_at", at.UTC().Format(time.RFC3339), "error", err)
 		st = c.ob.Retry(ctx, ev.ID, at, err.Error())
+		if c.Counts != nil {
+			count = &c.Counts.Deferred
+		}
 	default:
 		log.Error("event failed", "error", err)
 		st = c.ob.Fail(ctx, ev.ID, err.Error())
+		if c.Counts != nil {
+			count = &c.Counts.Failed
+		}
+	}
+	if count != nil {
+		count.Add(1)
 	}
 	if st != nil {
 		log.Error("updating outbox", "error", st)

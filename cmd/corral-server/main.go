@@ -130,6 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := metrics.NewRegistry()
 	metrics.RegisterProcess(reg)
 	hm := newHTTPMetrics(reg, fl.names())
+	registerTrackerMetrics(reg, fl)
 	sw := &swapHandler{}
 	sw.set(fl.handler())
 	srv := &http.Server{

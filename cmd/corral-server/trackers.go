@@ -23,6 +23,9 @@ type served struct {
 	home   *trackerhome.Home
 	mailer *notify.Mailer
 	site   *web.Site
+	// mailCounts and ircCounts total the workers' outcomes across
+	// reloads (trackermetrics.go).
+	mailCounts, ircCounts tracker.ConsumerCounts
 }
 
 // fleet is every tracker the server serves, with their mail workers.
@@ -137,11 +140,14 @@ func (f *fleet) startWorkers() {
 		name := displayName(t.spec.name)
 		log := f.log.With("tracker", name)
 		holder := "corral-server@" + host + ":" + strconv.Itoa(os.Getpid()) + "/" + name
-		f.run(ctx, "mail worker", log, notify.NewWorker(t.mailer, holder).Run)
+		mw := notify.NewWorker(t.mailer, holder)
+		mw.Counts = &t.mailCounts
+		f.run(ctx, "mail worker", log, mw.Run)
 		ann, stop, err := t.home.Announcer(holder, log)
 		if err != nil {
 			log.Error("IRC announcer not started", "error", err)
 		} else {
+			ann.Counts = &t.ircCounts
 			f.run(ctx, "IRC announcer", log, ann.Run)
 			f.after = append(f.after, stop)
 		}

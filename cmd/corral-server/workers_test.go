@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -86,6 +87,24 @@ func TestBackgroundWorkers(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(home, "mail.mbox"))
 		return strings.Contains(string(b), "Announced on IRC")
 	})
+	// The workers' outcomes and the outbox show on /metrics.
+	waitFor(t, "delivered mail and IRC events on /metrics", func() bool {
+		_, m := get(t, nil, base+"metrics")
+		return regexp.MustCompile(`(?m)^corral_worker_events_total\{outcome="delivered",tracker="/",worker="mail"\} [1-9]`).MatchString(m) &&
+			regexp.MustCompile(`(?m)^corral_worker_events_total\{outcome="delivered",tracker="/",worker="irc"\} [1-9]`).MatchString(m)
+	})
+	_, m := get(t, nil, base+"metrics")
+	for _, want := range []string{
+		"# TYPE corral_outbox_events gauge",
+		`corral_outbox_events{kind="nosy",state="failed",tracker="/"} 0`,
+		`corral_outbox_oldest_seconds{tracker="/"} `,
+		`corral_db_connections{pool="write",state="in_use",tracker="/"} `,
+		`corral_db_wait_seconds_total{pool="read",tracker="/"} `,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 	p.stop(t, syscall.SIGTERM)
 	if s := p.stderr.String(); strings.Contains(s, "not started") {
 		t.Errorf("a worker did not start; log:\n%s", s)

@@ -50,6 +50,10 @@ func (s *Store) Dialect() string { return s.d.Name() }
 // DB returns the writer pool (tests, health checks).
 func (s *Store) DB() *sql.DB { return s.w }
 
+// ReadDB returns the pool of read-only transactions (the write pool on
+// PostgreSQL), for connection-pool metrics.
+func (s *Store) ReadDB() *sql.DB { return s.r }
+
 // Close closes the pools.
 func (s *Store) Close() error {
 	s.stmtsW.close()
