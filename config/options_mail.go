@@ -89,6 +89,10 @@ func mailgwOptions() []Option {
 			Help: "What to do with an IMAP message once the tracker committed it:\n\"seen\" marks it \\Seen, \"move:MAILBOX\" moves it to MAILBOX,\n\"delete\" deletes it."},
 		{Name: "password_file", Kind: Path, Default: "",
 			Help: "File holding the IMAP/POP3 mailbox password (first line).\nAlternatives: $CORRAL_MAIL_PASSWORD or a systemd credential."},
+		{Name: "tls_certfile", Kind: Path, Default: "",
+			Help: "PEM certificate chain of the SMTP/LMTP listener: with\ntls_keyfile it offers STARTTLS (RFC 3207). Re-read on SIGHUP."},
+		{Name: "tls_keyfile", Kind: Path, Default: "",
+			Help: "PEM private key for tls_certfile."},
 	}
 }
 

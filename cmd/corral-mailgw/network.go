@@ -16,6 +16,7 @@ import (
 	"github.com/corral-tracker/corral/mailgw"
 	"github.com/corral-tracker/corral/mailgw/listen"
 	"github.com/corral-tracker/corral/mailgw/poll"
+	"github.com/corral-tracker/corral/tracker"
 	"github.com/corral-tracker/corral/tracker/notify"
 )
 
@@ -53,7 +54,7 @@ func fromNetwork(ctx context.Context, o *options, home *trackerhome.Home, h *ins
 	}
 	switch o.source {
 	case "smtp", "lmtp":
-		return serveListener(ctx, o, cfg, h, mailer, reg, log, reload)
+		return serveListener(ctx, o, home, h, mailer, reg, log, reload)
 	}
 	user, host, err := mailboxAccount(o.spec[0], log)
 	if err != nil {
@@ -99,14 +100,23 @@ func fromNetwork(ctx context.Context, o *options, home *trackerhome.Home, h *ins
 		}
 		return err
 	}
-	return runDaemon(ctx, o, mailer, log, func(ctx context.Context) error { return watch(ctx) }, nil, reload)
+	return runDaemon(ctx, o, home, mailer, log, func(ctx context.Context) error { return watch(ctx) }, nil, reload)
 }
 
 // serveListener runs an SMTP or LMTP listener on ADDR or unix:PATH.
-func serveListener(ctx context.Context, o *options, cfg *config.Config, h *instrumented, mailer *notify.Mailer,
+func serveListener(ctx context.Context, o *options, home *trackerhome.Home, h *instrumented, mailer *notify.Mailer,
 	reg *metrics.Registry, log *slog.Logger, reload func(context.Context) error) error {
-	srv := listen.New(h, log, listen.Options{LMTP: o.source == "lmtp", Domain: cfg.String("mail", "domain")})
-	ln, err := srv.Listen(o.spec[0])
+	cfg := home.Config
+	lopts := listen.Options{LMTP: o.source == "lmtp", Domain: cfg.String("mail", "domain")}
+	certs := &certStore{}
+	if ok, err := certs.load(cfg); err != nil {
+		return err
+	} else if ok {
+		lopts.TLSConfig = certs.tlsConfig()
+		reload = withCertReload(reload, certs, func() (*config.Config, error) { return config.Load(home.Dir) })
+	}
+	srv := listen.New(h, log, lopts)
+	ln, err := listenerFor(srv, o.source, o.spec[0])
 	if err != nil {
 		return err
 	}
@@ -122,14 +132,14 @@ func serveListener(ctx context.Context, o *options, cfg *config.Config, h *instr
 			return nil
 		}
 	}
-	return runDaemon(ctx, o, mailer, log, serve, srv.Shutdown, reload)
+	return runDaemon(ctx, o, home, mailer, log, serve, srv.Shutdown, reload)
 }
 
 // runDaemon runs serve until SIGTERM/SIGINT (or ctx), with a notification
 // worker unless --queue-only, READY=1 for systemd, reload on SIGHUP, and a
 // drain of at most drainTimeout: shutdown lets the message in progress
 // finish.
-func runDaemon(ctx context.Context, o *options, mailer *notify.Mailer, log *slog.Logger,
+func runDaemon(ctx context.Context, o *options, home *trackerhome.Home, mailer *notify.Mailer, log *slog.Logger,
 	serve func(context.Context) error, shutdown, reload func(context.Context) error) error {
 	notifier := daemon.NewNotifier()
 	sigs := daemon.NewSignals(log, notifier)
@@ -146,7 +156,20 @@ func runDaemon(ctx context.Context, o *options, mailer *notify.Mailer, log *slog
 	}
 	notifier.Ready()
 	wctx, stopWatchdog := context.WithCancel(ctx)
-	go notifier.RunWatchdog(wctx, nil)
+	// The watchdog is fed only while the database answers: a gateway that
+	// cannot commit defers every message, and systemd should restart it.
+	go notifier.RunWatchdog(wctx, func() bool {
+		pctx, cancel := context.WithTimeout(wctx, 5*time.Second)
+		defer cancel()
+		err := home.Service.Read(pctx, tracker.AdminID, func(tx *tracker.Tx) error {
+			_, err := tx.Get("user", tracker.AdminID)
+			return err
+		})
+		if err != nil {
+			log.Warn("watchdog not fed: database does not answer", "error", err)
+		}
+		return err == nil
+	})
 	waited := make(chan struct{})
 	go func() {
 		sigs.Wait(sctx, reload)

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"sync/atomic"
+
+	"github.com/corral-tracker/corral/cmd/internal/daemon"
+	"github.com/corral-tracker/corral/config"
+	"github.com/corral-tracker/corral/mailgw/listen"
+)
+
+// listenerFor returns the socket systemd passed for the listener (socket
+// activation: the one named after the source, "lmtp" or "smtp" by the
+// unit's FileDescriptorName=, or the only one passed), or else listens on
+// the command line's address. With activation the socket outlives the
+// process, so mail is queued by the kernel, not refused, while the
+// gateway restarts.
+func listenerFor(srv *listen.Server, source, addr string) (net.Listener, error) {
+	lns, err := daemon.Activated()
+	if err != nil {
+		return nil, fmt.Errorf("socket activation: %w", err)
+	}
+	if ln := lns[source]; ln != nil {
+		closeOthers(lns, source)
+		return ln, nil
+	}
+	if len(lns) == 1 {
+		for _, ln := range lns {
+			return ln, nil
+		}
+	}
+	if len(lns) > 1 {
+		closeOthers(lns, "")
+		return nil, fmt.Errorf("socket activation passed %d sockets and none is named %q (FileDescriptorName=%s)", len(lns), source, source)
+	}
+	return srv.Listen(addr)
+}
+
+func closeOthers(lns map[string]net.Listener, keep string) {
+	for name, ln := range lns {
+		if name != keep {
+			ln.Close()
+		}
+	}
+}
+
+// certStore holds the listener's certificate ([mailgw] tls_certfile and
+// tls_keyfile); reload replaces it for new connections (SIGHUP), so a
+// renewed certificate is used without restarting or dropping sessions.
+type certStore struct{ cur atomic.Pointer[tls.Certificate] }
+
+// load reads the configured pair; ok is false when none is configured.
+func (c *certStore) load(cfg *config.Config) (ok bool, err error) {
+	certFile, keyFile := optPath(cfg, "mailgw", "tls_certfile"), optPath(cfg, "mailgw", "tls_keyfile")
+	if certFile == "" && keyFile == "" {
+		return false, nil
+	}
+	if certFile == "" || keyFile == "" {
+		return false, fmt.Errorf("config.ini: [mailgw] tls_certfile and tls_keyfile go together")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return false, fmt.Errorf("config.ini: [mailgw] tls_certfile/tls_keyfile: %w", err)
+	}
+	c.cur.Store(&cert)
+	return true, nil
+}
+
+// tlsConfig serves the current certificate.
+func (c *certStore) tlsConfig() *tls.Config {
+	return &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+			return c.cur.Load(), nil
+		},
+	}
+}
+
+// withCertReload makes a SIGHUP reload re-read the certificate too; a
+// broken pair fails the reload and the old certificate stays.
+func withCertReload(reload func(context.Context) error, certs *certStore, cfgAt func() (*config.Config, error)) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := reload(ctx); err != nil {
+			return err
+		}
+		cfg, err := cfgAt()
+		if err != nil {
+			return err
+		}
+		_, err = certs.load(cfg)
+		return err
+	}
+}
