@@ -209,7 +209,11 @@ func OpenStore(ctx context.Context, cfg *config.Config) (*sqlstore.Store, error)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, fmt.Errorf("creating database directory: %w", err)
 		}
-		return sqlite.Open(ctx, p)
+		busy := time.Duration(cfg.Int("rdbms", "sqlite_timeout")) * time.Second
+		if busy == 0 {
+			busy = -1 // Roundup's 0: do not wait
+		}
+		return sqlite.OpenWith(ctx, p, sqlite.Options{BusyTimeout: busy})
 	case "postgresql":
 		return postgres.Open(ctx, PostgresDSN(cfg, ""), postgres.Options{})
 	default:

@@ -12,7 +12,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/corral-tracker/corral/tracker"
 	"github.com/corral-tracker/corral/tracker/store/sqlstore"
@@ -20,15 +22,35 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
+// Options tune Open.
+type Options struct {
+	// BusyTimeout is how long a statement waits for a lock another
+	// process holds before failing with SQLITE_BUSY ([rdbms]
+	// sqlite_timeout); 0 means the default, 15 s; negative, no wait.
+	BusyTimeout time.Duration
+}
+
 // Open opens (creating if needed) the database file at path and applies
-// the system migrations.
+// the system migrations, with the default options.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts Options) (*sqlstore.Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
 	base := "file:" + (&url.URL{Path: abs}).EscapedPath()
-	pragmas := "?_pragma=busy_timeout(15000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(0)&_pragma=cache_size(-32000)"
+	busy := opts.BusyTimeout
+	switch {
+	case busy == 0:
+		busy = 15 * time.Second
+	case busy < 0:
+		busy = 0
+	}
+	pragmas := "?_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(0)&_pragma=cache_size(-32000)"
 	w, err := sql.Open("sqlite", base+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)

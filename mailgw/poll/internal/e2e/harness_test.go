@@ -85,7 +85,7 @@ func newTracker(t testing.TB) *tracker {
 	templateOnce.Do(func() {
 		tr := &tracker{t: t, admin: admin, home: filepath.Join(binDir, "template")}
 		tr.run("install", "python-dev", "sqlite",
-			"mail_domain=tracker.example,tracker_email=issues,mail_debug=outgoing.mbox,tracker_web=http://tracker.example/")
+			"mail_domain=tracker.example,tracker_email=issues,mail_debug=outgoing.mbox,tracker_web=http://tracker.example/,rdbms_sqlite_timeout=3")
 		tr.run("initialise", "secret")
 		tr.run("create", "user", "username=alice", "address="+aliceAddr, "roles=User", "password=alice")
 		templateDir = tr.home
