@@ -50,7 +50,9 @@ func closeOthers(lns map[string]net.Listener, keep string) {
 // certStore holds the listener's certificate ([mailgw] tls_certfile and
 // tls_keyfile); reload replaces it for new connections (SIGHUP), so a
 // renewed certificate is used without restarting or dropping sessions.
-type certStore struct{ cur atomic.Pointer[tls.Certificate] }
+type certStore struct {
+	cur atomic.Pointer[tls.Certificate]
+}
 
 // load reads the configured pair; ok is false when none is configured.
 func (c *certStore) load(cfg *config.Config) (ok bool, err error) {
