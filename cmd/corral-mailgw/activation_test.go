@@ -138,13 +138,5 @@ func TestSocketActivationAndTLSReload(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no exit within 15 s of SIGTERM:\n%s", out.String())
-	}
+	terminate(t, cmd, done, out)
 }

@@ -79,15 +79,7 @@ func TestBinarySMTPDaemon(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no exit within 15 s of SIGTERM:\n%s", out.String())
-	}
+	terminate(t, cmd, done, out)
 	h, err := trackerhome.Open(context.Background(), home, trackerhome.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -106,5 +98,20 @@ func waitLog(t *testing.T, out *lockedBuffer, s string) {
 			t.Fatalf("no %s in the log:\n%s", s, out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// terminate sends SIGTERM and waits for a clean exit within 15 s (the
+// 10 s drain and closing).
+func terminate(t *testing.T, cmd *exec.Cmd, done <-chan error, out *lockedBuffer) {
+	t.Helper()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no exit within 15 s of SIGTERM:\n%s", out.String())
 	}
 }
