@@ -167,58 +167,10 @@ func fromMbox(ctx context.Context, h mailgw.Handler, path string, log *slog.Logg
 
 // gatewayOptions maps config.ini and the command line to mailgw.Options.
 func gatewayOptions(cfg *config.Config, o *options, log *slog.Logger) (mailgw.Options, error) {
-	class := o.class
-	if class == "" {
-		class = cfg.String("mailgw", "default_class")
+	opts := trackerhome.MailgwOptions(cfg, log)
+	if o.class != "" {
+		opts.DefaultClass = o.class
 	}
-	return mailgw.Options{
-		DefaultClass:               class,
-		SetValues:                  o.set,
-		KeepQuotedText:             cfg.String("mailgw", "keep_quoted_text"),
-		LeaveBodyUnchanged:         cfg.String("mailgw", "leave_body_unchanged"),
-		SubjectPrefixParsing:       cfg.String("mailgw", "subject_prefix_parsing"),
-		SubjectSuffixParsing:       cfg.String("mailgw", "subject_suffix_parsing"),
-		SubjectSuffixDelimiters:    cfg.String("mailgw", "subject_suffix_delimiters"),
-		SubjectContentMatch:        cfg.String("mailgw", "subject_content_match"),
-		NoSubjectUpdatesTitle:      !cfg.Bool("mailgw", "subject_updates_title"),
-		RefwdRE:                    cfg.String("mailgw", "refwd_re"),
-		OrigMsgRE:                  cfg.String("mailgw", "origmsg_re"),
-		SignRE:                     cfg.String("mailgw", "sign_re"),
-		EOLRE:                      cfg.String("mailgw", "eol_re"),
-		BlankLineRE:                cfg.String("mailgw", "blankline_re"),
-		UnpackRFC822:               cfg.Bool("mailgw", "unpack_rfc822"),
-		IgnoreAlternatives:         cfg.Bool("mailgw", "ignore_alternatives"),
-		ConvertHTMLToText:          cfg.String("mailgw", "convert_htmltotext"),
-		KeepRealFrom:               cfg.Bool("mailgw", "keep_real_from"),
-		SMTPRefusal:                cfg.String("mailgw", "smtp_refusal"),
-		TrackerEmail:               cfg.Address("tracker", "email"),
-		TrackerWeb:                 withSlash(cfg.String("tracker", "web")),
-		TrackerName:                cfg.String("tracker", "name"),
-		MailDomain:                 cfg.String("mail", "domain"),
-		AdminEmail:                 cfg.Address("main", "admin_email"),
-		DispatcherEmail:            cfg.Address("main", "dispatcher_email"),
-		ErrorMessagesTo:            cfg.String("main", "error_messages_to"),
-		NewEmailUserRoles:          joinRoles(cfg.List("main", "new_email_user_roles")),
-		NewWebUserRoles:            joinRoles(cfg.List("main", "new_web_user_roles")),
-		NoRegistrationConfirmation: !cfg.Bool("main", "email_registration_confirmation"),
-		Logger:                     log,
-	}, nil
-}
-
-func withSlash(s string) string {
-	if s != "" && s[len(s)-1] != '/' {
-		return s + "/"
-	}
-	return s
-}
-
-func joinRoles(l []string) string {
-	out := ""
-	for i, r := range l {
-		if i > 0 {
-			out += ","
-		}
-		out += r
-	}
-	return out
+	opts.SetValues = o.set
+	return opts, nil
 }
