@@ -22,7 +22,10 @@ type ConsumerCounts struct {
 // failures with jittered exponential backoff (the event stays at the
 // head of its key, so order is kept), and parks permanent failures as
 // "failed", visible in the outbox, never dropped silently. A crash
-// between delivery and marking repeats the delivery once the lease ends.
+// between delivery and marking repeats the delivery once the lease ends;
+// a stop (ctx cancelled) is not a crash: the delivery in hand is
+// finished and marked, and the rest of the claimed batch is handed back
+// at once for other workers.
 type Consumer struct {
 	ob        Outbox
 	store     Store
@@ -46,6 +49,10 @@ type Consumer struct {
 	Poll time.Duration
 	// Counts, when set, is told each event's outcome.
 	Counts *ConsumerCounts
+	// Finish is how long a delivery already begun may go on after the
+	// context of Run or Drain is cancelled (default 10 s, the drain time
+	// of the daemons' SIGTERM).
+	Finish time.Duration
 }
 
 // NewConsumer returns a consumer named name (recorded on claims) for the
@@ -57,7 +64,8 @@ func NewConsumer(svc *Service, name string, kinds []string, handle func(context.
 		log = svc.Logger()
 	}
 	c := &Consumer{ob: svc.Store().Outbox(), store: svc.Store(), name: name, kinds: kinds, handle: handle, temporary: temporary,
-		log: log, wake: make(chan struct{}, 1), Lease: 5 * time.Minute, MaxAttempts: 100, Poll: 5 * time.Second}
+		log: log, wake: make(chan struct{}, 1), Lease: 5 * time.Minute, MaxAttempts: 100, Poll: 5 * time.Second,
+		Finish: 10 * time.Second}
 	c.Backoff = func(n int) time.Duration {
 		d := 30 * time.Second << min(max(n-1, 0), 7)
 		d = min(d, time.Hour)
@@ -99,7 +107,8 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // Drain delivers every due event and returns how many it handled; a
 // one-shot process calls it before exiting so its own changes' events
-// go out, as Roundup's reactors did.
+// go out, as Roundup's reactors did. When ctx ends, the event in hand is
+// still finished (see deliver) and the other claimed ones are released.
 func (c *Consumer) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for {
@@ -110,14 +119,40 @@ func (c *Consumer) Drain(ctx context.Context) (int, error) {
 		if len(evs) == 0 {
 			return n, nil
 		}
-		for _, ev := range evs {
+		for i, ev := range evs {
+			if ctx.Err() != nil {
+				c.release(evs[i:])
+				return n, ctx.Err()
+			}
 			c.deliver(ctx, ev)
 			n++
 		}
 	}
 }
 
-func (c *Consumer) deliver(ctx context.Context, ev *OutboxEvent) {
+// release hands claimed events not yet begun back to the outbox, due
+// now, so that another worker takes them instead of waiting for their
+// lease to end; their last error stays.
+func (c *Consumer) release(evs []*OutboxEvent) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.Finish)
+	defer cancel()
+	for _, ev := range evs {
+		if err := c.ob.Retry(ctx, ev.ID, time.Now(), ev.LastErr); err != nil {
+			c.log.Warn("releasing outbox event", "consumer", c.name, "event", ev.ID, "error", err)
+		}
+	}
+}
+
+// deliver hands one claimed event to the handler and records the
+// outcome. Once begun it is finished even when ctx is cancelled (a
+// SIGTERM), for up to c.Finish more: cut off between sending and marking
+// it done, the event would stay claimed until its lease ran out and then
+// be sent again, repeating the mails that had gone out.
+func (c *Consumer) deliver(parent context.Context, ev *OutboxEvent) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	defer cancel()
+	stop := context.AfterFunc(parent, func() { time.AfterFunc(c.Finish, cancel) })
+	defer stop()
 	err := c.handle(ctx, ev)
 	log := c.log.With("consumer", c.name, "event", ev.ID, "kind", ev.Kind, "key", ev.Key, "attempt", ev.Attempts, "request_id", ev.Trace)
 	var st error
