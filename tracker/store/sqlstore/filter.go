@@ -364,7 +364,12 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 	}
 	query := with + "SELECT a0.id FROM " + ci.table + " a0 " + joins + whereSQL + " ORDER BY " + order
 	args := b.args
-	if q.Limit > 0 || q.Offset > 0 {
+	// A counted full-text page reads every match in order and cuts the
+	// page here: the hit set (message and file hits mapped to their
+	// issues, linear in the matches) is built once instead of twice, for
+	// the page and again for COUNT(*) — most of a search page's time.
+	wholeText := len(q.Text) > 0 && q.Count
+	if (q.Limit > 0 || q.Offset > 0) && !wholeText {
 		limit := int64(q.Limit)
 		if limit <= 0 {
 			limit = 1 << 53
@@ -377,20 +382,26 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 		return nil, 0, fmt.Errorf("filtering %s: %w", c.Name, err)
 	}
 	var ids []string
+	n := 0
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
-		ids = append(ids, idStr(id))
+		if !wholeText || n >= q.Offset && (q.Limit <= 0 || n < q.Offset+q.Limit) {
+			ids = append(ids, idStr(id))
+		}
+		n++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	total := -1
-	if q.Count {
+	if wholeText {
+		total = n
+	} else if q.Count {
 		if q.Limit == 0 && q.Offset == 0 {
 			total = len(ids)
 		} else if err := t.queryRow(ctx, with+"SELECT COUNT(*) FROM "+ci.table+" a0"+whereSQL, whereArgs...).Scan(&total); err != nil {

@@ -204,6 +204,22 @@ func testFullText(t *testing.T, f *Fixture) {
 		}
 		return nil
 	})
+	// A counted page of a full-text search (the store may read every
+	// match once and cut the page itself).
+	for _, c := range []struct {
+		limit, offset int
+		want          []string
+	}{{2, 1, []string{"2", "4"}}, {1, 0, []string{"1"}}, {0, 2, []string{"4"}}, {2, 5, nil}} {
+		f.Read(t, func(tx *tracker.Tx) error {
+			ids, total, err := tx.Filter("issue", &tracker.Filter{Text: "tokenizer", Sort: tracker.ParseSort("id"),
+				Limit: c.limit, Offset: c.offset, Count: true})
+			if err != nil || !slices.Equal(ids, c.want) || total != 3 {
+				t.Errorf("Filter(text tokenizer, limit %d offset %d, count) = %v, total %d, %v; want %v, total 3",
+					c.limit, c.offset, ids, total, err, c.want)
+			}
+			return nil
+		})
+	}
 	// Re-indexing on change: the title loses its word.
 	f.Update(t, tracker.AdminID, func(tx *tracker.Tx) error {
 		return tx.Set("issue", "4", tracker.Values{"title": "exit hangs"})
