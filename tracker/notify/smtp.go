@@ -114,28 +114,33 @@ func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	reused := s.c != nil
-	err := s.send(ctx, from, to, msg)
+	sent, err := s.send(ctx, from, to, msg)
 	var se *SendError
-	if err != nil && reused && errors.As(err, &se) && se.Temporary && len(se.Rejected) == 0 {
+	if err != nil && reused && !sent && errors.As(err, &se) && se.Temporary && len(se.Rejected) == 0 {
 		// A kept connection may have been closed by the server while
-		// idle: try once more on a fresh one.
+		// idle: try once more on a fresh one — but only when the
+		// message text was not handed over yet, as a failure after
+		// that may follow a delivery (the reply to the final dot lost).
 		s.drop()
-		err = s.send(ctx, from, to, msg)
+		_, err = s.send(ctx, from, to, msg)
 	}
 	return err
 }
 
-func (s *SMTP) send(ctx context.Context, from string, to []string, msg []byte) error {
+// send runs one SMTP transaction; sent reports whether the message text
+// began to go out (DATA was accepted), after which a failure is not
+// retried on another connection.
+func (s *SMTP) send(ctx context.Context, from string, to []string, msg []byte) (sent bool, err error) {
 	if s.c == nil {
 		c, err := s.connect(ctx)
 		if err != nil {
-			return err
+			return false, err
 		}
 		s.c = c
 	}
 	c := s.c
 	if err := c.Mail(from, nil); err != nil {
-		return s.fail(err)
+		return false, s.fail(err)
 	}
 	var accepted, rejected []string
 	var rcptErr error
@@ -147,28 +152,28 @@ func (s *SMTP) send(ctx context.Context, from string, to []string, msg []byte) e
 				rcptErr = err
 				continue
 			}
-			return s.fail(err)
+			return false, s.fail(err)
 		}
 		accepted = append(accepted, r)
 	}
 	if len(accepted) == 0 {
 		c.Reset()
-		return &SendError{Rejected: rejected, Err: rcptErr}
+		return false, &SendError{Rejected: rejected, Err: rcptErr}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return s.fail(err)
+		return false, s.fail(err)
 	}
 	if _, err := w.Write(bytes.ReplaceAll(msg, []byte("\r\n"), []byte("\n"))); err != nil {
-		return s.fail(err)
+		return true, s.fail(err)
 	}
 	if err := w.Close(); err != nil {
-		return s.fail(err)
+		return true, s.fail(err)
 	}
 	if len(rejected) > 0 {
-		return &SendError{Rejected: rejected, Err: rcptErr}
+		return true, &SendError{Rejected: rejected, Err: rcptErr}
 	}
-	return nil
+	return true, nil
 }
 
 // fail classifies an error; a protocol-level refusal leaves the
