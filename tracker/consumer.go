@@ -8,6 +8,11 @@ import (
 	"time"
 )
 
+// claimBatch is how many events a consumer claims at a time: small, as
+// the claimed events of a process that dies wait for their lease to end
+// before another process takes them; a claim is one cheap query.
+const claimBatch = 10
+
 // ConsumerCounts are running totals of the events consumers handled, by
 // outcome, for metrics; several consumers (one per reload) may share one.
 type ConsumerCounts struct {
@@ -112,7 +117,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 func (c *Consumer) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		evs, err := c.ob.Claim(ctx, c.name, c.kinds, 50, c.Lease)
+		evs, err := c.ob.Claim(ctx, c.name, c.kinds, claimBatch, c.Lease)
 		if err != nil {
 			return n, err
 		}
