@@ -207,12 +207,13 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-// textCond matches items whose own indexed text, or the indexed text of
-// an item they link to, holds every query word (Roundup's
-// Indexer.search: hits on messages and files map back to their issues).
-// The matching ids are gathered into one UNION so the database walks the
-// (few) hits instead of every item.
-func (b *qb) textCond(alias string, ci *classInfo, ignore []string) string {
+// textMatches returns a query for the ids of the items whose own indexed
+// text, or the indexed text of an item they link to, holds every query
+// word (Roundup's Indexer.search: hits on messages and files map back to
+// their issues), or "" when the class has no such text. The matching ids
+// are gathered into one UNION so the database walks the hits instead of
+// every item.
+func (b *qb) textMatches(ci *classInfo, ignore []string) string {
 	var parts []string
 	hit := func(class string) string {
 		var fields []int64
@@ -251,10 +252,7 @@ func (b *qb) textCond(alias string, ci *classInfo, ignore []string) string {
 		}
 		parts = append(parts, "SELECT "+own+" FROM "+table+" WHERE "+other+" IN ("+h+")")
 	}
-	if len(parts) == 0 {
-		return "1 = 0"
-	}
-	return alias + ".id IN (" + strings.Join(parts, " UNION ") + ")"
+	return strings.Join(parts, " UNION ")
 }
 
 func hasIndexed(c *tracker.Class) bool {
@@ -350,8 +348,21 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 		}
 		where = append(where, w)
 	}
+	// A full-text query starts from its matches: "FROM m CROSS JOIN
+	// table a0" makes SQLite look each match up by id (CROSS JOIN fixes
+	// its join order; PostgreSQL plans it like any join). Left to itself,
+	// SQLite without ANALYZE statistics — a tracker's usual state — walks
+	// the whole sort index testing every item against the matches: 18 ms
+	// instead of 4 for a word in 1,000 of 200,000 issues.
+	from := ci.table + " a0 "
 	if len(q.Text) > 0 {
-		where = append(where, b.textCond("a0", ci, q.IgnoreText))
+		if m := b.textMatches(ci, q.IgnoreText); m != "" {
+			with += ", m (nodeid) AS (" + m + ") "
+			from = "m CROSS JOIN " + ci.table + " a0 "
+			where = append(where, "a0.id = m.nodeid")
+		} else {
+			where = append(where, "1 = 0")
+		}
 	}
 	whereSQL := ""
 	if len(where) > 0 {
@@ -362,7 +373,7 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	query := with + "SELECT a0.id FROM " + ci.table + " a0 " + joins + whereSQL + " ORDER BY " + order
+	query := with + "SELECT a0.id FROM " + from + joins + whereSQL + " ORDER BY " + order
 	args := b.args
 	// A counted full-text page reads every match in order and cuts the
 	// page here: the hit set (message and file hits mapped to their
@@ -404,7 +415,7 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 	} else if q.Count {
 		if q.Limit == 0 && q.Offset == 0 {
 			total = len(ids)
-		} else if err := t.queryRow(ctx, with+"SELECT COUNT(*) FROM "+ci.table+" a0"+whereSQL, whereArgs...).Scan(&total); err != nil {
+		} else if err := t.queryRow(ctx, with+"SELECT COUNT(*) FROM "+from+whereSQL, whereArgs...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("counting %s: %w", c.Name, err)
 		}
 	}
