@@ -31,17 +31,28 @@ import (
 // the server's peak RSS. On SQLite always, on PostgreSQL when
 // CORRAL_TEST_POSTGRES holds a DSN.
 //
-// The homes are generated once (about a minute on SQLite) and kept in
-// $TMPDIR/corral-bench/web-home and web-home-pg. CORRAL_BENCH_PROFILE=DIR
-// saves a CPU profile of the server for each case (server built with
-// --pprof). CORRAL_BENCH_DURATION changes the 10 s per case.
+// CORRAL_BENCH_SCALE=N multiplies the data set (benchdata.BPO(N); 10 is
+// 200,000 issues and 1,000,000 messages); each scale has its own homes.
+//
+// The homes are generated once (on 2 cores: SQLite 1½ minutes at 1x,
+// 11 at 10x; PostgreSQL 4 minutes at 1x, over an hour at 10x) and kept in $TMPDIR/corral-bench/web-home and
+// web-home-pg (PostgreSQL database corral_bench_web), with a -10x suffix
+// at scale 10 (database corral_bench_web_10x). CORRAL_BENCH_GENERATE_ONLY=1
+// makes the homes and measures nothing (so that a long load can run
+// ahead of an idle-machine measurement). CORRAL_BENCH_PROFILE=DIR saves a
+// CPU profile of the server for each case (server built with --pprof).
+// CORRAL_BENCH_DURATION changes the 10 s per case.
 //
 //	CORRAL_BENCH=1 go test ./cmd/corral-load/ -run WebBenchmark -v -timeout 30m
+//	CORRAL_BENCH=1 CORRAL_BENCH_SCALE=10 go test ./cmd/corral-load/ -run WebBenchmark/sqlite -v -timeout 3h
 func TestWebBenchmark(t *testing.T) {
 	if os.Getenv("CORRAL_BENCH") != "1" {
 		t.Skip("set CORRAL_BENCH=1 to run the web benchmark")
 	}
-	bin := buildServer(t)
+	var bin string
+	if os.Getenv("CORRAL_BENCH_GENERATE_ONLY") != "1" {
+		bin = buildServer(t)
+	}
 	t.Run("sqlite", func(t *testing.T) { benchBackend(t, bin, "sqlite") })
 	t.Run("postgresql", func(t *testing.T) {
 		if os.Getenv("CORRAL_TEST_POSTGRES") == "" {
@@ -60,10 +71,26 @@ func buildServer(t *testing.T) string {
 	return bin
 }
 
-// benchHome returns the cached home for backend, generating it when
-// missing or incomplete.
+// benchScale is CORRAL_BENCH_SCALE (default 1) and its suffix for cached
+// homes and databases ("" at 1, so the homes of earlier runs stay valid).
+func benchScale(t *testing.T) (int, string) {
+	v := os.Getenv("CORRAL_BENCH_SCALE")
+	if v == "" || v == "1" {
+		return 1, ""
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("CORRAL_BENCH_SCALE=%q: want a positive whole number", v)
+	}
+	return n, "-" + v + "x"
+}
+
+// benchHome returns the cached home for backend at CORRAL_BENCH_SCALE,
+// generating it when missing or incomplete.
 func benchHome(t *testing.T, backend string) string {
 	t.Helper()
+	scale, suffix := benchScale(t)
+	spec := benchdata.BPO(scale)
 	dir := filepath.Join(os.TempDir(), "corral-bench", "web-home")
 	settings := map[string]string{}
 	if backend == "postgresql" {
@@ -72,19 +99,20 @@ func benchHome(t *testing.T, backend string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		settings = map[string]string{"rdbms_name": "corral_bench_web", "rdbms_host": u.Hostname(), "rdbms_port": u.Port(),
+		settings = map[string]string{"rdbms_name": "corral_bench_web" + strings.ReplaceAll(suffix, "-", "_"), "rdbms_host": u.Hostname(), "rdbms_port": u.Port(),
 			"rdbms_user": u.User.Username()}
 		if pw, ok := u.User.Password(); ok {
 			settings["rdbms_password"] = pw
 		}
 	}
+	dir += suffix
 	ctx := context.Background()
 	marker := filepath.Join(dir, ".complete")
 	if _, err := os.Stat(marker); err == nil {
 		if h, err := trackerhome.Open(ctx, dir, trackerhome.Options{NoDetectors: true}); err == nil {
 			n, err := benchdata.Count(ctx, h.Service, "issue")
 			h.Close()
-			if err == nil && n == benchdata.BPO(1).Issues {
+			if err == nil && n == spec.Issues {
 				return dir
 			}
 		}
@@ -98,12 +126,23 @@ func benchHome(t *testing.T, backend string) string {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	st, err := benchdata.Load(ctx, h.Service, benchdata.BPO(1), nil)
+	t.Logf("%s: generating %d issues, %d messages in %s (load average %s)", backend, spec.Issues, spec.Messages, dir, loadavg())
+	last := start
+	st, err := benchdata.Load(ctx, h.Service, spec, func(done, total int) {
+		if now := time.Now(); now.Sub(last) >= 30*time.Second || done == total {
+			last = now
+			el := now.Sub(start)
+			eta := time.Duration(float64(el) * float64(total-done) / float64(max(done, 1)))
+			t.Logf("%s: %d/%d issues after %s, about %s to go (load average %s)", backend, done, total,
+				el.Round(time.Second), eta.Round(time.Second), loadavg())
+		}
+	})
 	h.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: generated %d issues, %d messages in %s", backend, st.Issues, st.Messages, time.Since(start).Round(time.Second))
+	t.Logf("%s: generated %d issues, %d messages in %s (%.0f messages/s, load average %s)", backend, st.Issues, st.Messages,
+		time.Since(start).Round(time.Second), st.MessagesPerSecond(), loadavg())
 	if err := os.WriteFile(marker, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +243,33 @@ type benchCase struct {
 
 func benchBackend(t *testing.T, bin, backend string) {
 	home := benchHome(t, backend)
+	if backend == "postgresql" {
+		// A PostgreSQL tracker in service has current planner statistics
+		// from autovacuum, which test servers often turn off (this
+		// machine's has); VACUUM ANALYZE gives the benchmark that state.
+		// A SQLite tracker has none (nothing runs ANALYZE), nor do the
+		// SQLite homes.
+		ctx := context.Background()
+		start := time.Now()
+		h, err := trackerhome.Open(ctx, home, trackerhome.Options{NoDetectors: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = h.Store.Maintain(ctx)
+		h.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: VACUUM ANALYZE took %s", backend, time.Since(start).Round(time.Millisecond))
+	}
+	if bin == "" {
+		return // CORRAL_BENCH_GENERATE_ONLY
+	}
+	_, suffix := benchScale(t)
+	if suffix == "" {
+		suffix = "-1x"
+	}
+	backendTag := backend + suffix
 	issue := issueWithMessages(t, home, 5)
 	srv := startServer(t, bin, home)
 	cols := "@columns=id,activity,title,creator,assignee,status,type&@sort=-activity&@pagesize=50"
@@ -211,14 +277,17 @@ func benchBackend(t *testing.T, bin, backend string) {
 		{"issue page (5 messages)", "issue" + issue, 2000},
 		{"index: open issues by activity, 50 rows", "issue?" + cols + "&@filter=status&status=1", 1000},
 		{"search: " + benchdata.CommonWord, "issue?" + cols + "&@search_text=" + benchdata.CommonWord, 300},
+		// Not one of the issue's pages: a word in 0.5 % of the issues, to
+		// tell the cost of the hit set's size from the search's own.
+		{"search: " + benchdata.RareWord, "issue?" + cols + "&@search_text=" + benchdata.RareWord, 300},
 	}
 	d := 10 * time.Second
 	if v, err := time.ParseDuration(os.Getenv("CORRAL_BENCH_DURATION")); err == nil {
 		d = v
 	}
 	profDir := os.Getenv("CORRAL_BENCH_PROFILE")
-	t.Logf("%s: load average before: %s (the figures mean something only on an otherwise idle machine)", backend, loadavg())
-	defer func() { t.Logf("%s: load average after: %s", backend, loadavg()) }()
+	t.Logf("%s: load average before: %s (the figures mean something only on an otherwise idle machine)", backendTag, loadavg())
+	defer func() { t.Logf("%s: load average after: %s", backendTag, loadavg()) }()
 	for i, c := range cases {
 		u := srv.base + c.path
 		resp, err := http.Get(u)
@@ -234,17 +303,20 @@ func benchBackend(t *testing.T, bin, backend string) {
 		if profDir != "" {
 			prof = make(chan error, 1)
 			go func() {
-				prof <- saveProfile(srv.pprof, d, filepath.Join(profDir, backend+"-"+strconv.Itoa(i)+".pprof"))
+				prof <- saveProfile(srv.pprof, d, filepath.Join(profDir, backendTag+"-"+strconv.Itoa(i)+".pprof"))
 			}()
 		}
 		cpu0 := procCPU(srv.cmd.Process.Pid)
+		db0 := dbCPU(home, backend)
 		r, err := load(context.Background(), loadOptions{URLs: []string{u}, Clients: 8, Duration: d, Warmup: 2 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// CPU per request over warm-up and measurement: the server's own
 		// cost, which a loaded machine does not change much.
-		cpuPerReq := (procCPU(srv.cmd.Process.Pid) - cpu0).Seconds() / (float64(r.Requests) * float64(d+2*time.Second) / float64(d))
+		reqs := float64(r.Requests) * float64(d+2*time.Second) / float64(d)
+		cpuPerReq := (procCPU(srv.cmd.Process.Pid) - cpu0).Seconds() / reqs
+		dbPerReq := (dbCPU(home, backend) - db0).Seconds() / reqs
 		if prof != nil {
 			if err := <-prof; err != nil {
 				t.Log(err)
@@ -254,9 +326,14 @@ func benchBackend(t *testing.T, bin, backend string) {
 		if r.RPS() < c.target {
 			verdict = "MISSES"
 		}
-		t.Logf("%s %-42s %6.0f req/s (target %4.0f: %s)  p50 %s p99 %s  errors %d  %.0f KiB/page  server CPU %.2f ms/req",
-			backend, c.name, r.RPS(), c.target, verdict, ms(r.Quantile(.5)), ms(r.Quantile(.99)), r.Errors,
-			float64(len(body))/1024, cpuPerReq*1000)
+		rss, _ := peakRSS(srv.cmd.Process.Pid)
+		pgCPU := ""
+		if backend == "postgresql" {
+			pgCPU = fmt.Sprintf(" + PostgreSQL %.2f ms/req", dbPerReq*1000)
+		}
+		t.Logf("%s %-42s %6.0f req/s (target %4.0f: %s)  p50 %s p99 %s  errors %d  %.0f KiB/page  server CPU %.2f ms/req%s  peak RSS so far %.0f MiB  load average %s",
+			backendTag, c.name, r.RPS(), c.target, verdict, ms(r.Quantile(.5)), ms(r.Quantile(.99)), r.Errors,
+			float64(len(body))/1024, cpuPerReq*1000, pgCPU, float64(rss)/(1<<20), loadavg())
 		if r.Errors > 0 {
 			t.Errorf("%s: %d errors (%s)", c.name, r.Errors, r.FirstError)
 		}
@@ -265,7 +342,7 @@ func benchBackend(t *testing.T, bin, backend string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s peak RSS (VmHWM) of corral-server: %.1f MiB (target 150)", backend, float64(rss)/(1<<20))
+	t.Logf("%s peak RSS (VmHWM) of corral-server: %.1f MiB (target 150; load average %s)", backendTag, float64(rss)/(1<<20), loadavg())
 }
 
 // procCPU is the user+system CPU time a process used so far
@@ -286,6 +363,36 @@ func procCPU(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+// dbCPU is the CPU time used so far by the PostgreSQL backends serving
+// home's database (processes titled "postgres: USER DB ..."), or 0 on
+// SQLite: the other half of a PostgreSQL page's cost.
+func dbCPU(home, backend string) time.Duration {
+	if backend != "postgresql" {
+		return 0
+	}
+	cfg, _, err := trackerhome.LoadConfig(home, nil)
+	if err != nil {
+		return 0
+	}
+	db := " " + cfg.String("rdbms", "name") + " "
+	ents, _ := os.ReadDir("/proc")
+	var sum time.Duration
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		if t := string(b); strings.HasPrefix(t, "postgres: ") && strings.Contains(t, db) {
+			sum += procCPU(pid)
+		}
+	}
+	return sum
 }
 
 // loadavg is the first three fields of /proc/loadavg.
