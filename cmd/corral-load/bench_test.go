@@ -118,17 +118,10 @@ func benchHome(t *testing.T, backend string) string {
 		}
 	}
 	os.RemoveAll(dir)
-	if err := trackerhome.Install(dir, "python-dev", backend, settings); err != nil {
-		t.Fatal(err)
-	}
-	h, err := trackerhome.Initialise(ctx, dir, "admin", true, trackerhome.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	start := time.Now()
 	t.Logf("%s: generating %d issues, %d messages in %s (load average %s)", backend, spec.Issues, spec.Messages, dir, loadavg())
 	last := start
-	st, err := benchdata.Load(ctx, h.Service, spec, func(done, total int) {
+	st, err := generateHome(ctx, dir, backend, settings, "admin", spec, func(done, total int) {
 		if now := time.Now(); now.Sub(last) >= 30*time.Second || done == total {
 			last = now
 			el := now.Sub(start)
@@ -137,7 +130,6 @@ func benchHome(t *testing.T, backend string) string {
 				el.Round(time.Second), eta.Round(time.Second), loadavg())
 		}
 	})
-	h.Close()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,12 @@
 //
 //	corral-load [-c 8] [-d 10s] [-warmup 2s] [-H 'Name: value']... [-status 200] [-pid PID] URL...
 //
+// `corral-load generate` makes the tracker to load: a python-dev home
+// holding the bugs.python.org-scale data set of tracker/benchdata
+// (20,000 issues, 100,000 messages) times -scale:
+//
+//	corral-load generate [-scale N|small] [-backend sqlite|postgresql] [-set key=value,...] [-admin PASSWORD] DIR
+//
 // It sends traffic only where it is told: point it at loopback.
 package main
 
@@ -47,6 +53,9 @@ func (h headers) Set(v string) error {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "generate" {
+		return runGenerate(ctx, args[1:], out)
+	}
 	fs := flag.NewFlagSet("corral-load", flag.ContinueOnError)
 	o := loadOptions{Header: http.Header{}}
 	fs.IntVar(&o.Clients, "c", 8, "concurrent keep-alive clients")
