@@ -93,6 +93,10 @@ func mailgwOptions() []Option {
 			Help: "PEM certificate chain of the SMTP/LMTP listener: with\ntls_keyfile it offers STARTTLS (RFC 3207). Re-read on SIGHUP."},
 		{Name: "tls_keyfile", Kind: Path, Default: "",
 			Help: "PEM private key for tls_certfile."},
+		{Name: "sender_interval", Kind: Int, Default: "2", Min: 0, HasMin: true,
+			Help: "The SMTP/LMTP listener's pace per envelope sender: one message\nevery this many seconds sustained, after a burst of sender_burst;\na sender over it is told to retry later (451 4.7.1). 0 turns the\nlimit off (a trusted relay in front does its own)."},
+		{Name: "sender_burst", Kind: Int, Default: "30", Min: 1, HasMin: true,
+			Help: "How many messages one envelope sender may send at once before\nsender_interval applies."},
 	}
 }
 

@@ -62,10 +62,13 @@ func TestWebBenchmark(t *testing.T) {
 	})
 }
 
-func buildServer(t *testing.T) string {
+func buildServer(t *testing.T) string { return buildCmd(t, "corral-server") }
+
+// buildCmd builds cmd/NAME into a temporary directory.
+func buildCmd(t *testing.T, name string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "corral-server")
-	if out, err := exec.Command("go", "build", "-o", bin, "../corral-server").CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), name)
+	if out, err := exec.Command("go", "build", "-o", bin, "../"+name).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin

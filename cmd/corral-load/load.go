@@ -75,9 +75,26 @@ func load(ctx context.Context, o loadOptions) (*result, error) {
 	tr := &http.Transport{MaxIdleConns: o.Clients, MaxIdleConnsPerHost: o.Clients, DisableCompression: true,
 		IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second,
+	httpClient := &http.Client{Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	buf := make([][]byte, o.Clients)
+	for i := range buf {
+		buf[i] = make([]byte, 32<<10)
+	}
 
+	return drive(ctx, o.Clients, o.Warmup, o.Duration, func(ctx context.Context, client, n int) (string, int64, error) {
+		u := o.URLs[(client+n)%len(o.URLs)]
+		nb, err := fetch(ctx, httpClient, u, o.Header, o.Status, buf[client])
+		return u, nb, err
+	}), ctx.Err()
+}
+
+// drive runs clients goroutines, each calling do(ctx, client, n) for its
+// n-th operation in a loop: for warmup (not counted), then for duration
+// (each call's latency, bytes and error counted). label names the
+// operation in the first error of the report.
+func drive(ctx context.Context, clients int, warmup, duration time.Duration,
+	do func(ctx context.Context, client, n int) (label string, bytes int64, err error)) *result {
 	var measuring sync.WaitGroup
 	type clientResult struct {
 		lat        []time.Duration
@@ -85,17 +102,15 @@ func load(ctx context.Context, o loadOptions) (*result, error) {
 		firstError string
 		bytes      int64
 	}
-	results := make([]clientResult, o.Clients)
-	var startAt, stopAt time.Time
-	startAt = time.Now().Add(o.Warmup)
-	stopAt = startAt.Add(o.Duration)
-	for i := range o.Clients {
+	results := make([]clientResult, clients)
+	startAt := time.Now().Add(warmup)
+	stopAt := startAt.Add(duration)
+	for i := range clients {
 		measuring.Add(1)
 		go func() {
 			defer measuring.Done()
 			res := &results[i]
-			buf := make([]byte, 32<<10)
-			for n := i; ; n++ {
+			for n := 0; ; n++ {
 				if ctx.Err() != nil {
 					return
 				}
@@ -103,8 +118,7 @@ func load(ctx context.Context, o loadOptions) (*result, error) {
 				if !t0.Before(stopAt) {
 					return
 				}
-				u := o.URLs[n%len(o.URLs)]
-				nb, err := fetch(ctx, client, u, o.Header, o.Status, buf)
+				label, nb, err := do(ctx, i, n)
 				t1 := time.Now()
 				if t0.Before(startAt) {
 					continue
@@ -114,14 +128,14 @@ func load(ctx context.Context, o loadOptions) (*result, error) {
 				if err != nil {
 					res.errs++
 					if res.firstError == "" {
-						res.firstError = u + ": " + err.Error()
+						res.firstError = label + ": " + err.Error()
 					}
 				}
 			}
 		}()
 	}
 	measuring.Wait()
-	r := &result{Elapsed: o.Duration}
+	r := &result{Elapsed: duration}
 	for _, c := range results {
 		r.Latencies = append(r.Latencies, c.lat...)
 		r.Errors += c.errs
@@ -132,7 +146,7 @@ func load(ctx context.Context, o loadOptions) (*result, error) {
 	}
 	r.Requests = len(r.Latencies)
 	slices.Sort(r.Latencies)
-	return r, ctx.Err()
+	return r
 }
 
 // fetch makes one request and reads the whole body (so that the

@@ -14,6 +14,12 @@
 //
 //	corral-load generate [-scale N|small] [-backend sqlite|postgresql] [-set key=value,...] [-admin PASSWORD] DIR
 //
+// `corral-load mail` is the mail scenario: concurrent senders replying by
+// SMTP or LMTP to the issues of such a home, through a corral-mailgw
+// listener:
+//
+//	corral-load mail [-c 8] [-d 10s] [-warmup 2s] [-lmtp] [-to ADDR] [-issues 20000] [-users 2000] HOST:PORT
+//
 // It sends traffic only where it is told: point it at loopback.
 package main
 
@@ -53,8 +59,13 @@ func (h headers) Set(v string) error {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) > 0 && args[0] == "generate" {
-		return runGenerate(ctx, args[1:], out)
+	if len(args) > 0 {
+		switch args[0] {
+		case "generate":
+			return runGenerate(ctx, args[1:], out)
+		case "mail":
+			return runMail(ctx, args[1:], out)
+		}
 	}
 	fs := flag.NewFlagSet("corral-load", flag.ContinueOnError)
 	o := loadOptions{Header: http.Header{}}

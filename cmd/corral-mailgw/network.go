@@ -18,6 +18,7 @@ import (
 	"github.com/corral-tracker/corral/mailgw/poll"
 	"github.com/corral-tracker/corral/tracker"
 	"github.com/corral-tracker/corral/tracker/notify"
+	"golang.org/x/time/rate"
 )
 
 // drainTimeout bounds the shutdown after SIGTERM (DESIGN §2 "Operations").
@@ -107,7 +108,11 @@ func fromNetwork(ctx context.Context, o *options, home *trackerhome.Home, h *ins
 func serveListener(ctx context.Context, o *options, home *trackerhome.Home, h *instrumented, mailer *notify.Mailer,
 	reg *metrics.Registry, log *slog.Logger, reload func(context.Context) error) error {
 	cfg := home.Config
-	lopts := listen.Options{LMTP: o.source == "lmtp", Domain: cfg.String("mail", "domain")}
+	lopts := listen.Options{LMTP: o.source == "lmtp", Domain: cfg.String("mail", "domain"),
+		SenderRate: -1, SenderBurst: cfg.Int("mailgw", "sender_burst")}
+	if iv := cfg.Int("mailgw", "sender_interval"); iv > 0 {
+		lopts.SenderRate = rate.Every(time.Duration(iv) * time.Second)
+	}
 	certs := &certStore{}
 	if ok, err := certs.load(cfg); err != nil {
 		return err
