@@ -84,7 +84,10 @@ func TestTwoWorkersPostgres(t *testing.T) {
 }
 
 // BenchmarkNotifySMTP renders notifications and hands them to a local
-// SMTP sink (one mail per recipient): mails/s on SQLite.
+// SMTP sink (one mail per recipient): mails/s on SQLite. Each round posts
+// a reply to an issue with 10 nosy users (not timed: that is the web's
+// or the gateway's work) and then drains the outbox (timed): mails/s is
+// the mailer's rate, mails/s-with-post the whole round's.
 func BenchmarkNotifySMTP(b *testing.B) {
 	tt := newTrackerB(b)
 	s := newSink(b)
@@ -95,6 +98,7 @@ func BenchmarkNotifySMTP(b *testing.B) {
 	}
 	iss := tt.post(b, "carol", "", "start", "", tracker.Values{"title": "bench", "nosy": nosy})
 	tt.drain(b)
+	before := len(s.mails())
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
@@ -103,5 +107,11 @@ func BenchmarkNotifySMTP(b *testing.B) {
 		b.StartTimer()
 		tt.drain(b)
 	}
-	b.ReportMetric(float64(len(s.mails()))/time.Since(start).Seconds(), "mails/s")
+	b.StopTimer()
+	sent := float64(len(s.mails()) - before)
+	if sent < float64(10*b.N) {
+		b.Fatalf("%v mails for %d replies to 10 nosy users", sent, b.N)
+	}
+	b.ReportMetric(sent/b.Elapsed().Seconds(), "mails/s")
+	b.ReportMetric(sent/time.Since(start).Seconds(), "mails/s-with-post")
 }
