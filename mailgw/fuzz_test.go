@@ -13,7 +13,9 @@ import (
 // The fuzz targets run their seed corpus in every `go test` (CI runs
 // exactly `go test ./...`); TestSubjectRandom and TestBodyRandom add a
 // short deterministic random walk over the same properties, so CI
-// exercises more than the seeds without -fuzz. For a real fuzzing run:
+// exercises more than the seeds without -fuzz, and TestFuzzCI runs the
+// fuzzing engine for a few seconds per target when CI=true. For a longer
+// fuzzing run:
 //
 //	go test ./mailgw -run '^$' -fuzz FuzzSubject -fuzztime 60s
 //	go test ./mailgw -run '^$' -fuzz FuzzBody -fuzztime 60s
