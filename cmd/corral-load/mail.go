@@ -68,7 +68,10 @@ func runMail(ctx context.Context, args []string, out io.Writer) error {
 	}
 	o.Addr = fs.Arg(0)
 	r := mailLoad(ctx, o)
-	fmt.Fprintln(out, strings.Replace(r.String(), "requests", "messages", 1))
+	report := strings.Replace(r.String(), " requests in ", " messages in ", 1)
+	report = strings.Replace(report, " req/s,", " msgs/s,", 1)
+	report = strings.Replace(report, " MiB read", " MiB sent", 1)
+	fmt.Fprintln(out, report)
 	if r.Errors > 0 {
 		return fmt.Errorf("%d messages failed", r.Errors)
 	}
