@@ -43,8 +43,10 @@ import (
 // CPU profile of the server for each case (server built with --pprof).
 // CORRAL_BENCH_DURATION changes the 10 s per case.
 //
-//	CORRAL_BENCH=1 go test ./cmd/corral-load/ -run WebBenchmark -v -timeout 30m
-//	CORRAL_BENCH=1 CORRAL_BENCH_SCALE=10 go test ./cmd/corral-load/ -run WebBenchmark/sqlite -v -timeout 3h
+//	CORRAL_BENCH=1 go test -count=1 ./cmd/corral-load/ -run 'WebBenchmark$' -v -timeout 30m
+//	CORRAL_BENCH=1 CORRAL_BENCH_SCALE=10 go test -count=1 ./cmd/corral-load/ -run 'WebBenchmark$/sqlite' -v -timeout 3h
+//
+// (-count=1: go test caches a passing run and would replay it.)
 func TestWebBenchmark(t *testing.T) {
 	if os.Getenv("CORRAL_BENCH") != "1" {
 		t.Skip("set CORRAL_BENCH=1 to run the web benchmark")
