@@ -28,9 +28,18 @@ type stmtCache struct {
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt // nil value: being prepared or failed
 	closed bool
+	// ctx ends the background preparations at close, which waits for
+	// them (wg) so that none opens a connection — for SQLite, files
+	// beside the database — after the store is closed.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB) *stmtCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, ctx: ctx, cancel: cancel}
+}
 
 // get returns the prepared statement for query, or nil when it is not
 // ready yet (a preparation starts in the background), the cache is full
@@ -40,6 +49,7 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 	st, seen := c.m[query]
 	if !seen && !c.closed && len(c.m) < maxStmts {
 		c.m[query] = nil
+		c.wg.Add(1)
 		go c.prepare(query)
 	}
 	c.mu.Unlock()
@@ -48,7 +58,8 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 
 // prepare prepares query on whichever connection comes free first.
 func (c *stmtCache) prepare(query string) {
-	st, err := c.db.PrepareContext(context.Background(), query)
+	defer c.wg.Done()
+	st, err := c.db.PrepareContext(c.ctx, query)
 	if err != nil {
 		return // stays nil: the query keeps running unprepared
 	}
@@ -66,8 +77,12 @@ func (c *stmtCache) close() {
 		return
 	}
 	c.mu.Lock()
+	c.closed = true // no new preparations
+	c.mu.Unlock()
+	c.cancel()
+	c.wg.Wait()
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.closed = true
 	for _, st := range c.m {
 		if st != nil {
 			st.Close()
