@@ -193,6 +193,10 @@ func (dialect) Migrations() [][]string {
 		`CREATE TABLE __leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL)`,
 	}, {
 		`ALTER TABLE __outbox ADD COLUMN trace TEXT`,
+	}, {
+		// The item-data generation (sqlstore's count cache, counts.go).
+		`CREATE TABLE __changes (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)`,
+		`INSERT INTO __changes (id, n) VALUES (1, 0)`,
 	}}
 }
 

@@ -415,7 +415,7 @@ func (t *Tx) Filter(ctx context.Context, c *tracker.Class, q *tracker.Query) ([]
 	} else if q.Count {
 		if q.Limit == 0 && q.Offset == 0 {
 			total = len(ids)
-		} else if err := t.queryRow(ctx, with+"SELECT COUNT(*) FROM "+from+whereSQL, whereArgs...).Scan(&total); err != nil {
+		} else if total, err = t.count(ctx, with+"SELECT COUNT(*) FROM "+from+whereSQL, whereArgs); err != nil {
 			return nil, 0, fmt.Errorf("counting %s: %w", c.Name, err)
 		}
 	}

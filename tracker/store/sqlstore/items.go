@@ -239,6 +239,7 @@ func (t *Tx) Content(ctx context.Context, c *tracker.Class, id string) ([]byte, 
 
 // Insert stores a new item.
 func (t *Tx) Insert(ctx context.Context, it *tracker.Item, content []byte) (string, error) {
+	t.changed()
 	ci, err := t.s.info(it.Class)
 	if err != nil {
 		return "", err
@@ -331,6 +332,7 @@ func (t *Tx) insertLinks(ctx context.Context, table string, node int64, links []
 
 // Update writes the given values and activity/actor.
 func (t *Tx) Update(ctx context.Context, c *tracker.Class, id string, vals tracker.Values, activity time.Time, actor string) error {
+	t.changed()
 	ci, err := t.s.info(c)
 	if err != nil {
 		return err
@@ -439,6 +441,7 @@ func (t *Tx) SetContent(ctx context.Context, c *tracker.Class, id string, conten
 // SetRetired retires (setting __retired__ to the id, which frees the key
 // as Roundup's layout does) or restores an item.
 func (t *Tx) SetRetired(ctx context.Context, c *tracker.Class, id string, retired bool) error {
+	t.changed()
 	ci, err := t.s.info(c)
 	if err != nil {
 		return err

@@ -25,6 +25,8 @@ type Store struct {
 	waker   func(ctx context.Context) <-chan struct{}
 	// stmtsW and stmtsR keep prepared statements per pool (SQLite only).
 	stmtsW, stmtsR *stmtCache
+	// counts keeps filter totals until the item data changes (counts.go).
+	counts countCache
 }
 
 // New wraps opened databases. Call Migrate before use; Sync then creates
@@ -192,14 +194,23 @@ type Tx struct {
 	tx       *sql.Tx
 	write    bool
 	notified bool // NotifyOutbox already sent in this transaction
+	// dataChanged: an item was inserted, updated, retired or restored,
+	// so Commit advances the data generation (counts.go).
+	dataChanged bool
 	// text holds full-text entries written at commit (see Index).
 	text      map[[2]int64]string
 	textOrder [][2]int64
 }
 
-// Commit writes the pending full-text entries, then commits.
+// Commit writes the pending full-text entries and advances the data
+// generation if items changed, then commits.
 func (t *Tx) Commit() error {
-	if err := t.flushText(context.Background()); err != nil {
+	ctx := context.Background()
+	if err := t.flushText(ctx); err != nil {
+		t.tx.Rollback()
+		return err
+	}
+	if err := t.bumpGeneration(ctx); err != nil {
 		t.tx.Rollback()
 		return err
 	}

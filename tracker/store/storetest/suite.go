@@ -22,6 +22,7 @@ func Run(t *testing.T, open Opener) {
 		{"PropertyRoundTrip", testPropertyRoundTrip},
 		{"Filter", testFilter},
 		{"FilterSortAndPage", testFilterSortAndPage},
+		{"CountsFollowWrites", testCountsFollowWrites},
 		{"FullText", testFullText},
 		{"Journal", testJournal},
 		{"RetireRestore", testRetireRestore},
