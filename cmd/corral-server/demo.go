@@ -90,6 +90,9 @@ func prepareDemo(ctx context.Context, dir, webURL string, log *slog.Logger) (*de
 	if err := trackerhome.Install(tmp, "python-dev", "sqlite", settings); err != nil {
 		return nil, fmt.Errorf("installing the demo tracker: %w", err)
 	}
+	if err := demoWithoutIRC(tmp); err != nil {
+		return nil, err
+	}
 	pw := map[string]string{"admin": newPassword()}
 	for _, u := range demoUsers {
 		pw[u.name] = newPassword()
@@ -125,6 +128,26 @@ func prepareDemo(ctx context.Context, dir, webURL string, log *slog.Logger) (*de
 	}
 	d.created = true
 	return d, nil
+}
+
+// demoWithoutIRC empties python-dev's [irker] channels in the demo's
+// detectors/config.ini: the demo runs no irkerd, and the announcer would
+// otherwise retry every new message's announcement with a warning.
+// Setting channels (and running irkerd) turns announcements on.
+func demoWithoutIRC(home string) error {
+	p := filepath.Join(home, "detectors", "config.ini")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("the demo's detectors config: %w", err)
+	}
+	const on = "channels = irc://localhost/python-dev\n"
+	if !strings.Contains(string(b), on) {
+		return fmt.Errorf("%s: no [irker] channels line to turn off", p)
+	}
+	off := "# The demo runs no irkerd: announcements are off. To announce new\n" +
+		"# messages, run irkerd and set: channels = irc://localhost/python-dev\n" +
+		"channels =\n"
+	return os.WriteFile(p, []byte(strings.Replace(string(b), on, off, 1)), 0o644)
 }
 
 // demoName is the URL name of the demo: DIR's base name when it makes a

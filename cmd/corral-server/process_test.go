@@ -225,6 +225,10 @@ func TestDemo(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(work, "demo", "mail.mbox"))
 		return strings.Contains(string(b), "Subject: [issue6]")
 	})
+	// No irkerd in the demo: no announcements queued, none retried.
+	if strings.Contains(p.stderr.String(), "kind=irker") {
+		t.Errorf("the demo announces on IRC without an irkerd:\n%s", p.stderr.String())
+	}
 	p.stop(t, syscall.SIGTERM)
 
 	again := start(t, work, nil, "--demo", "-p", "0", "--demo-smtp", "off")
