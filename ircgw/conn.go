@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // conn is one IRC connection (one nick) to a server, as in irkerd: its
@@ -14,11 +12,11 @@ import (
 // new session reconnects after a jittered exponential backoff (irkerd
 // instead drops the queue when a connect fails, §13.10).
 type conn struct {
-	r       *Relay
-	srv     *server
-	id      uint64
-	log     *slog.Logger
-	limiter *rate.Limiter // the per-connection token bucket
+	r    *Relay
+	srv  *server
+	id   uint64
+	log  *slog.Logger
+	pace *pacer // the per-connection token bucket
 
 	wake      chan struct{} // nudges the writer (buffered 1)
 	retiredCh chan struct{} // closed when retired

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // server groups the connections to one IRC server (one serverKey), like
@@ -90,16 +88,12 @@ func (r *Relay) newConnLocked(srv *server) *conn {
 		return nil
 	}
 	r.nextConn++
-	lim := rate.Limit(r.opts.LineRate)
-	if r.opts.LineRate < 0 {
-		lim = rate.Inf
-	}
 	c := &conn{
 		r:         r,
 		srv:       srv,
 		id:        r.nextConn,
 		log:       r.log.With("server", srv.key.String(), "conn", r.nextConn),
-		limiter:   rate.NewLimiter(lim, r.opts.LineBurst),
+		pace:      newPacer(r.opts.LineRate, r.opts.LineBurst, r.clock),
 		wake:      make(chan struct{}, 1),
 		retiredCh: make(chan struct{}),
 		targets:   make(map[string]*chanState),

@@ -3,7 +3,9 @@ package ircgw
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -266,31 +268,60 @@ func TestNickServAndDeaf(t *testing.T) {
 
 type lockedBuffer struct{ logBuf }
 
+// fakeClock is a pacer clock that never sleeps: sleep moves its time
+// forward by d and records d, so a test reads the schedule the token
+// bucket made instead of timing it.
+type fakeClock struct {
+	mu     sync.Mutex
+	t      time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	c.sleeps = append(c.sleeps, d)
+	return nil
+}
+
+func (c *fakeClock) slept() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.sleeps)
+}
+
 // TestPacing: the token bucket lets LineBurst lines out at once, then
-// LineRate per second. Only an upper bound is checked (a loaded machine
-// can only be slower): by time t at most burst + rate·t lines (JOIN
-// included) have reached the server.
+// one every 1/LineRate s. Twelve lines and the JOIN go through a relay
+// whose pacer runs on a fake clock: the first three leave at once, each
+// of the other ten waits exactly 100 ms (LineRate 10), all in order.
 func TestPacing(t *testing.T) {
 	srv := ircdtest.NewServer(t, ircdtest.Config{})
 	opts := fastOptions()
 	opts.LineRate, opts.LineBurst = 10, 3
 	r, _ := newRelay(t, opts)
-	start := time.Now()
+	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	r.clock = clk // before the first request: connections take it when made
 	for _, tx := range seqTexts("p", 12) {
 		submit(r, `{"to":%q,"privmsg":%q}`, url(srv, "pace"), tx)
 	}
-	for len(srv.Texts("#pace")) < 12 {
-		elapsed := time.Since(start)
-		sent := len(srv.Texts("#pace")) + 1 // + the JOIN
-		if max := 3 + int(elapsed.Seconds()*10) + 1; sent > max {
-			t.Fatalf("%d lines after %v, want at most %d", sent, elapsed, max)
-		}
-		if elapsed > wait {
-			t.Fatalf("only %d lines after %v", sent-1, elapsed)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	srv.WaitTexts(t, "#pace", 12, wait)
 	if got := srv.Texts("#pace"); !equal(got, seqTexts("p", 12)) {
 		t.Errorf("texts = %q", got)
+	}
+	slept := clk.slept()
+	if len(slept) != 13-3 {
+		t.Fatalf("the pacer waited %d times for 13 lines with a burst of 3, want 10: %v", len(slept), slept)
+	}
+	for i, d := range slept {
+		if d < 100*time.Millisecond-time.Microsecond || d > 100*time.Millisecond+time.Microsecond {
+			t.Errorf("wait %d = %v, want 100ms (LineRate 10)", i, d)
+		}
 	}
 }

@@ -25,6 +25,9 @@ var ErrClosed = errors.New("ircgw: relay is shut down")
 type Relay struct {
 	opts Options
 	log  *slog.Logger
+	// clock paces the connections' lines (pace.go); tests swap it
+	// before the first request.
+	clock clock
 
 	ctx    context.Context // cancelled by a hard stop
 	cancel context.CancelFunc
@@ -81,6 +84,7 @@ func New(opts Options, logger *slog.Logger) (*Relay, error) {
 	r := &Relay{
 		opts:      opts,
 		log:       logger,
+		clock:     wallClock{},
 		ctx:       ctx,
 		cancel:    cancel,
 		tlsBase:   base,

@@ -41,7 +41,7 @@ func (s *session) writeLoop() {
 				return
 			}
 		case actJoin, actSend:
-			if err := c.limiter.Wait(s.ctx); err != nil {
+			if err := c.pace.wait(s.ctx); err != nil {
 				return
 			}
 			c.mu.Lock()
