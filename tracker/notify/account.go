@@ -34,24 +34,7 @@ func Queue(tx *tracker.Tx, key string, mail RawMail) error {
 // (registration, password reset) uses a 7bit/8bit body so links can be
 // copied from the `[mail] debug` file (DESIGN.md §2.1).
 func (m *Mailer) Simple(to []string, subject, body string) RawMail {
-	msg := &Message{}
-	msg.Set("From", Address(m.cfg.TrackerName, m.cfg.AdminEmail))
-	msg.Set("To", strings.Join(to, ", "))
-	msg.Set("Subject", Encode(subject))
-	m.standardHeaders(msg)
-	msg.Set("Message-Id", m.newMessageID("account"))
-	msg.Set("MIME-Version", "1.0")
-	msg.Set("Content-Type", `text/plain; charset="utf-8"`)
-	if !strings.HasSuffix(body, "\n") {
-		body += "\n"
-	}
-	if isASCIIBytes([]byte(body)) {
-		msg.Set("Content-Transfer-Encoding", "7bit")
-	} else {
-		msg.Set("Content-Transfer-Encoding", "8bit")
-	}
-	msg.body = []byte(body)
-	return RawMail{From: m.cfg.AdminEmail, To: to, Data: msg.Bytes()}
+	return m.SimpleFrom(m.cfg.TrackerName, m.cfg.AdminEmail, to, subject, body)
 }
 
 // Bounce builds Roundup's bounce (Mailer.bounce_message): Subject

@@ -14,10 +14,11 @@ import (
 // (Roundup's RegisterAction passes (TRACKER_NAME, TRACKER_EMAIL) to
 // standard_message). The envelope sender stays [main] admin_email. The
 // body is 7bit (8bit when not ASCII) so its link can be copied from the
-// `[mail] debug` file (DESIGN.md §2.1).
+// `[mail] debug` file (DESIGN.md §2.1). Without addr the sender is
+// Simple's, the tracker name at [main] admin_email.
 func (m *Mailer) SimpleFrom(name, addr string, to []string, subject, body string) RawMail {
 	if addr == "" {
-		return m.Simple(to, subject, body)
+		name, addr = m.cfg.TrackerName, m.cfg.AdminEmail
 	}
 	msg := &Message{}
 	msg.Set("From", Address(name, addr))
