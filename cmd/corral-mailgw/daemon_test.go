@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"github.com/corral-tracker/corral/internal/lockedbuf"
 	"net"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,23 +13,8 @@ import (
 	"github.com/corral-tracker/corral/cmd/internal/trackerhome"
 )
 
-// lockedBuffer collects a process's output safely.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is the shared concurrency-safe output buffer.
+type lockedBuffer = lockedbuf.Buffer
 
 // TestBinarySMTPDaemon runs `corral-mailgw HOME smtp ADDR`: a message
 // over SMTP is applied and its notification mailed by the daemon's

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/corral-tracker/corral/internal/lockedbuf"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,23 +22,8 @@ import (
 
 func newRegistry() *metrics.Registry { return metrics.NewRegistry() }
 
-// syncBuffer is a log sink tests read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the shared concurrency-safe output buffer.
+type syncBuffer = lockedbuf.Buffer
 
 // newHome installs and initialises a python-dev home writing mail to
 // HOME/mail.mbox, with a user alice (password "secret") and one issue.

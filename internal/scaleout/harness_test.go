@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/corral-tracker/corral/internal/lockedbuf"
 	"io"
 	"net"
 	"net/http"
@@ -106,23 +107,8 @@ func pgDatabase(t *testing.T) (settings []string, dsn string) {
 	return settings, v.String()
 }
 
-// lockedBuffer collects a process's output safely.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is the shared concurrency-safe output buffer.
+type lockedBuffer = lockedbuf.Buffer
 
 // proc is one running binary; its standard output and error go to log.
 type proc struct {

@@ -1,8 +1,8 @@
 package ircdtest
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/corral-tracker/corral/internal/lockedbuf"
 	"net"
 	"os"
 	"os/exec"
@@ -188,23 +188,8 @@ func (n *Ngircd) signal(sig syscall.Signal) {
 	}
 }
 
-// lockedBuffer collects ngircd's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
+// lockedBuffer is the shared concurrency-safe output buffer.
+type lockedBuffer = lockedbuf.Buffer
 
 // freePort returns a TCP port that was free on 127.0.0.1 a moment ago.
 func freePort(t testing.TB) int {

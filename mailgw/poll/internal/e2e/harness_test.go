@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/corral-tracker/corral/internal/lockedbuf"
 	"net"
 	"os"
 	"os/exec"
@@ -161,23 +162,8 @@ type daemon struct {
 	log    *syncBuffer
 }
 
-// syncBuffer collects a process's output safely.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the shared concurrency-safe output buffer.
+type syncBuffer = lockedbuf.Buffer
 
 // startMailgw starts corral-mailgw with args and env added to ours; the
 // process is killed at the end of the test if still running.
