@@ -104,12 +104,15 @@ func (tx *Tx) BuildQuery(c *Class, f *Filter) (*Query, error) {
 		}
 	}
 	for name, vals := range f.Exact {
-		cond, err := tx.buildCond(c, name, nil)
+		// buildCond resolves the path (and reads vals as words, which
+		// are replaced below); no value, or only white space, gives no
+		// condition.
+		cond, err := tx.buildCond(c, name, vals)
 		if err != nil {
 			return nil, err
 		}
 		if cond == nil || cond.Path[len(cond.Path)-1].Kind != String {
-			return nil, &ValueError{Class: c.Name, Prop: name, Msg: "property " + name + ": exact matches need a String property"}
+			return nil, &ValueError{Class: c.Name, Prop: name, Msg: "property " + name + ": exact matches need a String property and a value"}
 		}
 		cond.Op, cond.Words, cond.Strings = OpEqual, nil, vals
 		q.Conds = append(q.Conds, *cond)
@@ -189,7 +192,7 @@ func (tx *Tx) buildCond(c *Class, name string, raws []string) (*Cond, error) {
 		for _, r := range raws {
 			cond.Words = append(cond.Words, strings.Fields(r)...)
 		}
-		if len(cond.Words) == 0 && raws != nil {
+		if len(cond.Words) == 0 {
 			return nil, nil
 		}
 	case p.Kind.IsLink():

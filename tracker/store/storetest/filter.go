@@ -97,6 +97,19 @@ func testFilter(t *testing.T, f *Fixture) {
 		if err != nil || !slices.Equal(ids, []string{"3"}) {
 			t.Errorf("Filter(exact title) = %v, %v; want [3]", ids, err)
 		}
+		// A String property given no words is no condition at all...
+		all, _, err := tx.Filter("issue", &tracker.Filter{})
+		if err != nil {
+			return err
+		}
+		ids, _, err = tx.Filter("issue", &tracker.Filter{Spec: map[string][]string{"title": nil}})
+		if err != nil || !slices.Equal(ids, all) {
+			t.Errorf("Filter(title with no value) = %v, %v; want every issue %v", ids, err, all)
+		}
+		// ...but an exact match needs a value to match.
+		if _, _, err := tx.Filter("issue", &tracker.Filter{Exact: map[string][]string{"title": {}}}); err == nil {
+			t.Errorf("Filter(exact title, no value) succeeded, want an error")
+		}
 		return nil
 	})
 	f.Read(t, func(tx *tracker.Tx) error {
