@@ -39,9 +39,6 @@ type KeyStore interface {
 	PutSession(ctx context.Context, s *Session) error
 	GetSession(ctx context.Context, key string, now time.Time) (*Session, error)
 	DeleteSession(ctx context.Context, key string) error
-	// DeleteUserSessions ends every session of a user (after a password
-	// reset, or when an admin retires the user).
-	DeleteUserSessions(ctx context.Context, userID string) error
 	// ExpireKeys removes expired keys and sessions and incoming-mail
 	// marks older than before.
 	ExpireKeys(ctx context.Context, now, incomingBefore time.Time) (int, error)
@@ -110,15 +107,6 @@ func (tx *Tx) DeleteSession(key string) error {
 		return err
 	}
 	return ks.DeleteSession(tx.ctx, key)
-}
-
-// DeleteUserSessions logs a user out everywhere.
-func (tx *Tx) DeleteUserSessions(userID string) error {
-	ks, err := tx.keys()
-	if err != nil {
-		return err
-	}
-	return ks.DeleteUserSessions(tx.ctx, userID)
 }
 
 // ExpireKeys removes expired one-time keys and sessions, and incoming

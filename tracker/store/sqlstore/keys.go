@@ -92,12 +92,6 @@ func (t *Tx) DeleteSession(ctx context.Context, key string) error {
 	return err
 }
 
-// DeleteUserSessions removes all sessions of a user.
-func (t *Tx) DeleteUserSessions(ctx context.Context, userID string) error {
-	_, err := t.exec(ctx, "DELETE FROM __sessions WHERE userid = ?", tracker.IDInt(userID))
-	return err
-}
-
 // ExpireKeys removes what has expired.
 func (t *Tx) ExpireKeys(ctx context.Context, now, incomingBefore time.Time) (int, error) {
 	total := 0
