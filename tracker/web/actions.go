@@ -44,7 +44,7 @@ func (s *Site) actLogin(q *rq) bool {
 		return true
 	}
 	target := s.base.Path
-	if cf := q.value("__came_from"); cf != "" && strings.HasPrefix(cf, s.base.Path) && !strings.HasPrefix(cf, "//") {
+	if cf := q.value("__came_from"); cf != "" && s.localURL(cf) {
 		target = cf
 	}
 	s.redirect(q, target, "")

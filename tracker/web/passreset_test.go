@@ -181,3 +181,23 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Error("one client address tried 24 logins in a minute without a lock-out")
 	}
 }
+
+// TestLoginCameFrom: after logging in, __came_from is followed only to a
+// page of this tracker — not to another host by a "//host" or "/\host"
+// path, nor with control characters in it (Site.localURL).
+func TestLoginCameFrom(t *testing.T) {
+	e := newAcctEnv(t, nil)
+	for cf, want := range map[string]string{
+		"/tracker/issue1":          "/tracker/issue1",
+		"//evil.example/tracker/":  "/tracker/",
+		"/\\evil.example/tracker/": "/tracker/",
+		"/tracker/\r\nX: y":        "/tracker/",
+		"https://evil.example/":    "/tracker/",
+	} {
+		r := e.client(t, "").post("/tracker/", url.Values{"@action": {"login"}, "__login_name": {"alice"},
+			"__login_password": {"secret"}, "__came_from": {cf}})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != want {
+			t.Errorf("login with __came_from %q: %d to %q, want %q", cf, r.status, r.header.Get("Location"), want)
+		}
+	}
+}
