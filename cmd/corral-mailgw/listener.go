@@ -56,7 +56,7 @@ type certStore struct {
 
 // load reads the configured pair; ok is false when none is configured.
 func (c *certStore) load(cfg *config.Config) (ok bool, err error) {
-	certFile, keyFile := optPath(cfg, "mailgw", "tls_certfile"), optPath(cfg, "mailgw", "tls_keyfile")
+	certFile, keyFile := cfg.Path("mailgw", "tls_certfile"), cfg.Path("mailgw", "tls_keyfile")
 	if certFile == "" && keyFile == "" {
 		return false, nil
 	}

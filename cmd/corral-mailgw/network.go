@@ -62,7 +62,7 @@ func fromNetwork(ctx context.Context, o *options, home *trackerhome.Home, h *ins
 		return err
 	}
 	if user.pass == "" {
-		if user.pass, err = poll.ReadPassword(optPath(cfg, "mailgw", "password_file")); err != nil {
+		if user.pass, err = poll.ReadPassword(cfg.Path("mailgw", "password_file")); err != nil {
 			return err
 		}
 	}
@@ -217,14 +217,6 @@ func mailboxAccount(spec string, log *slog.Logger) (account, string, error) {
 		a = account{name: name, pass: pass}
 	}
 	return a, spec[i+1:], nil
-}
-
-// optPath returns a Path option, or "" when it is not set.
-func optPath(cfg *config.Config, section, option string) string {
-	if cfg.Raw(section, option) == "" {
-		return ""
-	}
-	return cfg.Path(section, option)
 }
 
 var _ mailgw.Handler = (*instrumented)(nil)

@@ -94,7 +94,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sigs := daemon.NewSignals(logger, notifier)
 	defer sigs.Stop()
 
-	var ln net.Listener
+	var ln net.Listener // the demo's, made early to learn its URL, or the web one
+	defer func() {
+		if ln != nil {
+			ln.Close()
+		}
+	}()
 	var dm *demo
 	webURL := map[string]string{}
 	if o.demo {
@@ -107,7 +112,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if ln, err = listenHTTP(o.addr()); err != nil {
 			return err
 		}
-		defer ln.Close()
 		abs, err := filepath.Abs(o.demoDir)
 		if err != nil {
 			return err
@@ -147,7 +151,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	defer ln.Close()
 	if err := writePidFile(o.pidFile); err != nil {
 		return err
 	}

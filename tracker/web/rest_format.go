@@ -54,15 +54,10 @@ func (s *Site) restLink(rr *restReq, class, id string, verbose int) any {
 		return restLinkObj{ID: id, Link: rr.data + "/" + class + "/" + id}
 	}
 	m := map[string]any{"id": id, "link": rr.data + "/" + class + "/" + id}
-	{
-		if c := s.svc.Schema.Class(class); c != nil {
-			lp := c.Label()
-			if lp == "id" {
-				m["id"] = id
-			} else if rr.q.can("View", class, lp, id) {
-				if it, err := rr.q.tx.Get(class, id); err == nil {
-					m[lp] = restJSONValue(c.Prop(lp), it.Get(lp))
-				}
+	if c := s.svc.Schema.Class(class); c != nil {
+		if lp := c.Label(); lp != "id" && rr.q.can("View", class, lp, id) {
+			if it, err := rr.q.tx.Get(class, id); err == nil {
+				m[lp] = restJSONValue(c.Prop(lp), it.Get(lp))
 			}
 		}
 	}

@@ -47,15 +47,15 @@ func MailConfig(cfg *config.Config) (notify.Config, error) {
 // MailTransport returns where outgoing mail goes: the `[mail] debug`
 // mbox file when set, else SMTP per [mail].
 func MailTransport(cfg *config.Config) notify.Transport {
-	if p := optPath(cfg, "mail", "debug"); p != "" {
+	if p := cfg.Path("mail", "debug"); p != "" {
 		return &notify.Mbox{Path: p}
 	}
 	return notify.NewSMTP(notify.SMTPConfig{
 		Host:          cfg.String("mail", "host"),
 		Port:          cfg.Int("mail", "port"),
 		TLS:           cfg.Bool("mail", "tls"),
-		TLSCertFile:   optPath(cfg, "mail", "tls_certfile"),
-		TLSKeyFile:    optPath(cfg, "mail", "tls_keyfile"),
+		TLSCertFile:   cfg.Path("mail", "tls_certfile"),
+		TLSKeyFile:    cfg.Path("mail", "tls_keyfile"),
 		Username:      cfg.String("mail", "username"),
 		Password:      cfg.String("mail", "password"),
 		LocalHostname: cfg.String("mail", "local_hostname"),
@@ -69,13 +69,4 @@ func (h *Home) Mailer(log *slog.Logger) (*notify.Mailer, error) {
 		return nil, err
 	}
 	return notify.NewMailer(h.Service, mc, MailTransport(h.Config), log), nil
-}
-
-// optPath returns a Path option resolved against the home, or "" when
-// it is not set.
-func optPath(cfg *config.Config, section, option string) string {
-	if cfg.Raw(section, option) == "" {
-		return ""
-	}
-	return cfg.Path(section, option)
 }
