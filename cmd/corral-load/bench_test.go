@@ -278,9 +278,19 @@ func benchBackend(t *testing.T, bin, backend string) {
 		// tell the cost of the hit set's size from the search's own.
 		{"search: " + benchdata.RareWord, "issue?" + cols + "&@search_text=" + benchdata.RareWord, 300},
 	}
-	d := 10 * time.Second
+	d, warmup := 10*time.Second, 2*time.Second
 	if v, err := time.ParseDuration(os.Getenv("CORRAL_BENCH_DURATION")); err == nil {
 		d = v
+	}
+	// PostgreSQL's backends for this home's database, whose CPU time is
+	// the other half of a page's cost there.
+	pgDB := ""
+	if backend == "postgresql" {
+		cfg, _, err := trackerhome.LoadConfig(home, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pgDB = cfg.String("rdbms", "name")
 	}
 	profDir := os.Getenv("CORRAL_BENCH_PROFILE")
 	t.Logf("%s: load average before: %s (the figures mean something only on an otherwise idle machine)", backendTag, loadavg())
@@ -304,16 +314,16 @@ func benchBackend(t *testing.T, bin, backend string) {
 			}()
 		}
 		cpu0 := procCPU(srv.cmd.Process.Pid)
-		db0 := dbCPU(home, backend)
-		r, err := load(context.Background(), loadOptions{URLs: []string{u}, Clients: 8, Duration: d, Warmup: 2 * time.Second})
+		db0 := dbCPU(pgDB)
+		r, err := load(context.Background(), loadOptions{URLs: []string{u}, Clients: 8, Duration: d, Warmup: warmup})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// CPU per request over warm-up and measurement: the server's own
 		// cost, which a loaded machine does not change much.
-		reqs := float64(r.Requests) * float64(d+2*time.Second) / float64(d)
+		reqs := float64(r.Requests) * float64(d+warmup) / float64(d)
 		cpuPerReq := (procCPU(srv.cmd.Process.Pid) - cpu0).Seconds() / reqs
-		dbPerReq := (dbCPU(home, backend) - db0).Seconds() / reqs
+		dbPerReq := (dbCPU(pgDB) - db0).Seconds() / reqs
 		if prof != nil {
 			if err := <-prof; err != nil {
 				t.Log(err)
@@ -363,17 +373,13 @@ func procCPU(pid int) time.Duration {
 }
 
 // dbCPU is the CPU time used so far by the PostgreSQL backends serving
-// home's database (processes titled "postgres: USER DB ..."), or 0 on
-// SQLite: the other half of a PostgreSQL page's cost.
-func dbCPU(home, backend string) time.Duration {
-	if backend != "postgresql" {
+// database name (processes titled "postgres: USER DB ..."), or 0 without
+// one (SQLite).
+func dbCPU(name string) time.Duration {
+	if name == "" {
 		return 0
 	}
-	cfg, _, err := trackerhome.LoadConfig(home, nil)
-	if err != nil {
-		return 0
-	}
-	db := " " + cfg.String("rdbms", "name") + " "
+	db := " " + name + " "
 	ents, _ := os.ReadDir("/proc")
 	var sum time.Duration
 	for _, e := range ents {

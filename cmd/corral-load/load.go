@@ -36,7 +36,18 @@ type result struct {
 	Bytes      int64
 	Elapsed    time.Duration
 	Latencies  []time.Duration // sorted
+	// units names what was counted, for String (zero: HTTP requests).
+	units units
 }
+
+// units are the words of a report: what one operation is, its rate, and
+// what happened to the bytes.
+type units struct{ noun, rate, bytes string }
+
+var (
+	httpUnits = units{"requests", "req/s", "read"}
+	mailUnits = units{"messages", "msgs/s", "sent"}
+)
 
 // RPS is successful and failed requests per second.
 func (r *result) RPS() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
@@ -52,9 +63,13 @@ func (r *result) Quantile(q float64) time.Duration {
 
 // String is the one-line report.
 func (r *result) String() string {
-	s := fmt.Sprintf("%d requests in %.1fs: %.0f req/s, latency p50 %s p90 %s p99 %s max %s, %d errors, %.1f MiB read",
-		r.Requests, r.Elapsed.Seconds(), r.RPS(), ms(r.Quantile(.5)), ms(r.Quantile(.9)), ms(r.Quantile(.99)),
-		ms(r.Quantile(1)), r.Errors, float64(r.Bytes)/(1<<20))
+	u := r.units
+	if u == (units{}) {
+		u = httpUnits
+	}
+	s := fmt.Sprintf("%d %s in %.1fs: %.0f %s, latency p50 %s p90 %s p99 %s max %s, %d errors, %.1f MiB %s",
+		r.Requests, u.noun, r.Elapsed.Seconds(), r.RPS(), u.rate, ms(r.Quantile(.5)), ms(r.Quantile(.9)), ms(r.Quantile(.99)),
+		ms(r.Quantile(1)), r.Errors, float64(r.Bytes)/(1<<20), u.bytes)
 	if r.FirstError != "" {
 		s += " (first: " + r.FirstError + ")"
 	}

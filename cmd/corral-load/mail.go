@@ -68,10 +68,8 @@ func runMail(ctx context.Context, args []string, out io.Writer) error {
 	}
 	o.Addr = fs.Arg(0)
 	r := mailLoad(ctx, o)
-	report := strings.Replace(r.String(), " requests in ", " messages in ", 1)
-	report = strings.Replace(report, " req/s,", " msgs/s,", 1)
-	report = strings.Replace(report, " MiB read", " MiB sent", 1)
-	fmt.Fprintln(out, report)
+	r.units = mailUnits
+	fmt.Fprintln(out, r)
 	if r.Errors > 0 {
 		return fmt.Errorf("%d messages failed", r.Errors)
 	}
@@ -168,10 +166,8 @@ func sendMail(c *smtp.Client, from, to string, raw []byte) error {
 		if rerr := c.Reset(); rerr != nil {
 			return errors.Join(err, rerr)
 		}
-		if len(le) > 0 {
-			for _, e := range le {
-				return e // one recipient: its refusal
-			}
+		for _, e := range le {
+			return e // one recipient: its refusal
 		}
 	}
 	return err
