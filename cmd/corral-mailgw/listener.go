@@ -4,48 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"net"
 	"sync/atomic"
 
-	"github.com/corral-tracker/corral/cmd/internal/daemon"
 	"github.com/corral-tracker/corral/config"
-	"github.com/corral-tracker/corral/mailgw/listen"
 )
-
-// listenerFor returns the socket systemd passed for the listener (socket
-// activation: the one named after the source, "lmtp" or "smtp" by the
-// unit's FileDescriptorName=, or the only one passed), or else listens on
-// the command line's address. With activation the socket outlives the
-// process, so mail is queued by the kernel, not refused, while the
-// gateway restarts.
-func listenerFor(srv *listen.Server, source, addr string) (net.Listener, error) {
-	lns, err := daemon.Activated()
-	if err != nil {
-		return nil, fmt.Errorf("socket activation: %w", err)
-	}
-	if ln := lns[source]; ln != nil {
-		closeOthers(lns, source)
-		return ln, nil
-	}
-	if len(lns) == 1 {
-		for _, ln := range lns {
-			return ln, nil
-		}
-	}
-	if len(lns) > 1 {
-		closeOthers(lns, "")
-		return nil, fmt.Errorf("socket activation passed %d sockets and none is named %q (FileDescriptorName=%s)", len(lns), source, source)
-	}
-	return srv.Listen(addr)
-}
-
-func closeOthers(lns map[string]net.Listener, keep string) {
-	for name, ln := range lns {
-		if name != keep {
-			ln.Close()
-		}
-	}
-}
 
 // certStore holds the listener's certificate ([mailgw] tls_certfile and
 // tls_keyfile); reload replaces it for new connections (SIGHUP), so a

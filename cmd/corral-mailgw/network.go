@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -121,7 +122,9 @@ func serveListener(ctx context.Context, o *options, home *trackerhome.Home, h *i
 		reload = withCertReload(reload, certs, func() (*config.Config, error) { return config.Load(home.Dir) })
 	}
 	srv := listen.New(h, log, lopts)
-	ln, err := listenerFor(srv, o.source, o.spec[0])
+	// Socket activation: the socket named after the source ("lmtp" or
+	// "smtp", FileDescriptorName=), or the only one; else the address.
+	ln, err := daemon.ActivatedOrListen(o.source, func() (net.Listener, error) { return srv.Listen(o.spec[0]) })
 	if err != nil {
 		return err
 	}

@@ -147,7 +147,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	if ln == nil {
-		if ln, err = activatedOrListen(o.addr(), logger); err != nil {
+		// Socket activation: the socket named "http", or the only one.
+		if ln, err = daemon.ActivatedOrListen("http", func() (net.Listener, error) { return listenHTTP(o.addr()) }); err != nil {
 			return err
 		}
 	}
@@ -246,28 +247,6 @@ func listenHTTP(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	return ln, nil
-}
-
-// activatedOrListen takes the socket systemd passed (socket activation:
-// the one named "http", or the only one), else listens on addr.
-func activatedOrListen(addr string, log *slog.Logger) (net.Listener, error) {
-	ls, err := daemon.Activated()
-	if err != nil {
-		return nil, err
-	}
-	if l := ls["http"]; l != nil {
-		return l, nil
-	}
-	if len(ls) == 1 {
-		for name, l := range ls {
-			log.Info("using the socket systemd passed", "name", name)
-			return l, nil
-		}
-	}
-	if len(ls) > 1 {
-		return nil, fmt.Errorf("socket activation: %d sockets passed and none named \"http\" (FileDescriptorName=http)", len(ls))
-	}
-	return listenHTTP(addr)
 }
 
 // urlHost is host:port for URLs: the host as given (an unspecified

@@ -52,3 +52,40 @@ func activated(getenv func(string) string, unsetenv func(string) error, pid int)
 	}
 	return out, nil
 }
+
+// ActivatedOrListen returns the socket systemd passed under name (the
+// unit's FileDescriptorName=) or, when only one was passed, that one; any
+// other passed socket is closed. Without socket activation it calls
+// listen. With activation the socket outlives the process, so the kernel
+// queues connections, instead of refusing them, while the daemon
+// restarts.
+func ActivatedOrListen(name string, listen func() (net.Listener, error)) (net.Listener, error) {
+	lns, err := Activated()
+	if err != nil {
+		return nil, fmt.Errorf("socket activation: %w", err)
+	}
+	if len(lns) == 0 {
+		return listen()
+	}
+	return pickActivated(lns, name)
+}
+
+// pickActivated chooses name's socket (or the only one) among lns and
+// closes the rest.
+func pickActivated(lns map[string]net.Listener, name string) (net.Listener, error) {
+	ln := lns[name]
+	if ln == nil && len(lns) == 1 {
+		for _, l := range lns {
+			ln = l
+		}
+	}
+	for _, l := range lns {
+		if l != ln {
+			l.Close()
+		}
+	}
+	if ln == nil {
+		return nil, fmt.Errorf("socket activation passed %d sockets and none is named %q (FileDescriptorName=%s)", len(lns), name, name)
+	}
+	return ln, nil
+}

@@ -1,11 +1,14 @@
 package daemon
 
 import (
+	"errors"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestActivated passes a real listening socket as fd 3 to a child
@@ -56,5 +59,42 @@ func TestActivated(t *testing.T) {
 	// Not activated: nil, no error.
 	if ls, err := activated(func(string) string { return "" }, func(string) error { return nil }, 1); ls != nil || err != nil {
 		t.Errorf("activated(no env) = %v, %v", ls, err)
+	}
+}
+
+// TestPickActivated: the named socket wins and the others are closed; one
+// unnamed socket is taken; several without the name are refused, all
+// closed.
+func TestPickActivated(t *testing.T) {
+	listen := func() net.Listener {
+		t.Helper()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ln
+	}
+	closed := func(ln net.Listener) bool {
+		ln.(*net.TCPListener).SetDeadline(time.Now()) // an open one times out
+		_, err := ln.Accept()
+		return errors.Is(err, net.ErrClosed)
+	}
+	a, b := listen(), listen()
+	got, err := pickActivated(map[string]net.Listener{"lmtp": a, "http": b}, "lmtp")
+	if err != nil || got != a || !closed(b) {
+		t.Errorf("named: got %v, %v; other closed: %v", got, err, closed(b))
+	}
+	a.Close()
+	c := listen()
+	if got, err := pickActivated(map[string]net.Listener{"unnamed": c}, "http"); err != nil || got != c {
+		t.Errorf("only one: got %v, %v", got, err)
+	}
+	c.Close()
+	d, e := listen(), listen()
+	if _, err := pickActivated(map[string]net.Listener{"x": d, "y": e}, "http"); err == nil || !strings.Contains(err.Error(), `none is named "http"`) {
+		t.Errorf("several without the name: err = %v", err)
+	}
+	if !closed(d) || !closed(e) {
+		t.Error("the refused sockets were left open")
 	}
 }
