@@ -36,19 +36,6 @@ const (
 var errNoMail = errStatus(http.StatusServiceUnavailable,
 	"This tracker cannot send mail; please ask its administrator for help.")
 
-// webBase is the tracker's public URL ending in "/" ([tracker] web),
-// else one made from the request (so mailed links work in a demo).
-func (s *Site) webBase(q *rq) string {
-	if strings.HasPrefix(s.cfg.Web, "http://") || strings.HasPrefix(s.cfg.Web, "https://") {
-		return s.cfg.Web
-	}
-	scheme := "http"
-	if q.r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + q.r.Host + s.base.Path
-}
-
 // limitClient applies [web] login_attempts_min to an account action per
 // client address and per each of the extra keys (an account name): a
 // bot signing up or asking for reset mails is slowed down as a password

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/corral-tracker/corral/tracker"
@@ -88,9 +89,10 @@ func (s *Site) serveFeed(q *rq, base, ext string) {
 }
 
 // absURL makes a URL below the site (rel has no leading "/") absolute
-// with [tracker] web, or with the request's host when that is not set.
+// with [tracker] web (an http or https URL ending in "/"), or else with
+// the request's scheme and host, so mailed links work in a demo too.
 func (s *Site) absURL(q *rq, rel string) string {
-	if web := s.cfg.Web; web != "" {
+	if web := s.cfg.Web; strings.HasPrefix(web, "http://") || strings.HasPrefix(web, "https://") {
 		return web + rel
 	}
 	scheme := "http"

@@ -109,7 +109,7 @@ func (s *Site) requestReset(q *rq) bool {
 		if err := tx.PutOTK(&tracker.OTK{Key: key, Kind: otkReset, Data: data, Expires: s.svc.Now().Add(resetTTL)}); err != nil {
 			return fmt.Errorf("storing reset key: %w", err)
 		}
-		link := s.webBase(q) + "?@action=passrst&otk=" + key
+		link := s.absURL(q, "?@action=passrst&otk="+key)
 		body := fmt.Sprintf(`Someone, perhaps you, has requested that the password be changed for your
 username, "%s". If you wish to proceed with the change, please follow
 the link below:

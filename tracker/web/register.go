@@ -157,7 +157,7 @@ func (s *Site) actRegister(q *rq) bool {
 		if err != nil {
 			return err
 		}
-		link = s.webBase(q) + "?@action=confrego&otk=" + key
+		link = s.absURL(q, "?@action=confrego&otk="+key)
 		subject := "Complete your registration to " + s.cfg.TrackerName + " -- key " + key
 		return queueAccountMail(tx, s.mailer.SimpleFrom(s.cfg.TrackerName, s.cfg.Email, []string{props["address"]},
 			subject, s.registrationBody(props["username"], link)))

@@ -163,7 +163,7 @@ func (s *Site) reviewPublish(q *rq, rc *reviewCtx) {
 		if !tx.Can("Create", "msg", "", "") || !tx.Can("Edit", "issue", "messages", rc.issue) {
 			return errStatus(http.StatusForbidden, "You are not allowed to add messages to issue"+rc.issue+".")
 		}
-		raw := map[string]string{"content": s.reviewMessage(rc, d, note), "author": tx.UserID()}
+		raw := map[string]string{"content": s.reviewMessage(rc, d, note, s.absURL(q, "")), "author": tx.UserID()}
 		if s.svc.Schema.Class("msg").Prop("date") != nil {
 			raw["date"] = "."
 		}
@@ -220,15 +220,11 @@ func (s *Site) reviewFailed(q *rq, rc *reviewCtx, err error, box, text string) {
 // ("Lib/foo.py:12"), the line and up to three lines before it as the
 // patch shows them, the comment, and a link to the line on the review
 // page — the shape of Rietveld's "Publish+Mail Comments" mails.
-func (s *Site) reviewMessage(rc *reviewCtx, d *reviewDraft, note string) string {
+func (s *Site) reviewMessage(rc *reviewCtx, d *reviewDraft, note, web string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Review of file%s (%s):\n", rc.id, rc.name)
 	if note != "" {
 		b.WriteString("\n" + note + "\n")
-	}
-	web := s.cfg.Web
-	if web == "" {
-		web = s.base.Path
 	}
 	for _, c := range sortedComments(rc.patch, d) {
 		b.WriteString("\n" + commentLabel(rc.patch, c.Anchor) + "\n")
