@@ -20,7 +20,12 @@ var seq atomic.Int64
 // Open returns a store in a fresh schema of the CORRAL_TEST_POSTGRES
 // database, dropped when the test ends; tests skip without the variable.
 func open(t *testing.T) tracker.Store {
-	return openSchema(t, fmt.Sprintf("corral_test_%d_%d", time.Now().UnixNano()%1e9, seq.Add(1)))
+	return openSchema(t, newSchemaName())
+}
+
+// newSchemaName is a PostgreSQL schema name no other test uses.
+func newSchemaName() string {
+	return fmt.Sprintf("corral_test_%d_%d", time.Now().UnixNano()%1e9, seq.Add(1))
 }
 
 // openSchema opens a store on the PostgreSQL schema, dropped at the end
@@ -51,6 +56,6 @@ func TestConformance(t *testing.T) { storetest.Run(t, open) }
 // TestCountsAcrossStores: two stores on one schema, as two corral-server
 // processes on one database.
 func TestCountsAcrossStores(t *testing.T) {
-	schema := fmt.Sprintf("corral_test_%d_%d", time.Now().UnixNano()%1e9, seq.Add(1))
+	schema := newSchemaName()
 	storetest.CountsAcrossStores(t, openSchema(t, schema), openSchema(t, schema))
 }
