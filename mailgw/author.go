@@ -38,11 +38,8 @@ func findUser(tx *tracker.Tx, addr string) (string, error) {
 	}
 	var found []string
 	for _, u := range items {
-		for _, line := range strings.Split(u.Str("alternate_addresses"), "\n") {
-			if strings.EqualFold(strings.TrimSpace(line), addr) {
-				found = append(found, u.ID)
-				break
-			}
+		if _, ok := u.AddressIn("alternate_addresses", addr); ok {
+			found = append(found, u.ID)
 		}
 	}
 	tracker.SortIDs(found)

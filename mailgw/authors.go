@@ -2,7 +2,6 @@ package mailgw
 
 import (
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,11 +65,7 @@ func checkAuthor(tx *tracker.Tx, addr string) error {
 	if err != nil || u.Retired {
 		return errStaleAuthor
 	}
-	owns := strings.EqualFold(strings.TrimSpace(u.Str("address")), addr)
-	for _, line := range strings.Split(u.Str("alternate_addresses"), "\n") {
-		owns = owns || strings.EqualFold(strings.TrimSpace(line), addr)
-	}
-	if !owns || !tx.Can("Email Access", "", "", "") {
+	if !u.OwnsAddress(addr) || !tx.Can("Email Access", "", "", "") {
 		return errStaleAuthor
 	}
 	return nil

@@ -180,10 +180,8 @@ func checkAddress(tx *tracker.Tx, ch *tracker.Change, addr string) error {
 			if err != nil {
 				return fmt.Errorf("reading user %s: %w", id, err)
 			}
-			for _, a := range strings.Split(other.Str(prop), "\n") {
-				if strings.EqualFold(strings.TrimSpace(a), addr) {
-					return tracker.Rejectf("Email address %s already in use", addr)
-				}
+			if _, ok := other.AddressIn(prop, addr); ok {
+				return tracker.Rejectf("Email address %s already in use", addr)
 			}
 		}
 	}

@@ -178,13 +178,8 @@ func findUserByAddress(tx *tracker.Tx, addr string) (string, string, error) {
 			return "", "", err
 		}
 		for _, u := range items {
-			if u.Retired {
-				continue
-			}
-			for _, line := range strings.Split(u.Str(prop), "\n") {
-				if line = strings.TrimSpace(line); strings.EqualFold(line, addr) {
-					return u.ID, line, nil
-				}
+			if line, ok := u.AddressIn(prop, addr); ok && !u.Retired {
+				return u.ID, line, nil
 			}
 		}
 	}
