@@ -5,8 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/corral-tracker/corral/internal/smtpclient"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -101,7 +101,7 @@ func mailLoad(ctx context.Context, o mailOptions) *result {
 		user := 1 + (seq*104729)%o.Users
 		label := fmt.Sprintf("reply to issue%d from user%d", issue, user)
 		if conns[client] == nil {
-			c, err := dialMail(o)
+			c, err := smtpclient.Dial(o.Addr, o.LMTP, "corral-load.localhost", o.dialTimeout)
 			if err != nil {
 				time.Sleep(100 * time.Millisecond) // a refused connection must not spin
 				return label, 0, err
@@ -122,44 +122,10 @@ func mailLoad(ctx context.Context, o mailOptions) *result {
 	})
 }
 
-// dialMail opens one SMTP or LMTP session to o.Addr.
-func dialMail(o mailOptions) (*smtp.Client, error) {
-	conn, err := net.DialTimeout("tcp", o.Addr, o.dialTimeout)
-	if err != nil {
-		return nil, err
-	}
-	var c *smtp.Client
-	if o.LMTP {
-		c = smtp.NewClientLMTP(conn)
-	} else {
-		c = smtp.NewClient(conn)
-	}
-	if err := c.Hello("corral-load.localhost"); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
 // sendMail is one mail transaction on c. After a refusal it resets the
 // session so that the next message starts clean.
 func sendMail(c *smtp.Client, from, to string, raw []byte) error {
-	err := func() error {
-		if err := c.Mail(from, nil); err != nil {
-			return err
-		}
-		if err := c.Rcpt(to, nil); err != nil {
-			return err
-		}
-		w, err := c.Data()
-		if err != nil {
-			return err
-		}
-		if _, err := w.Write(raw); err != nil {
-			return err
-		}
-		return w.Close()
-	}()
+	err := smtpclient.Send(c, from, to, raw)
 	var se *smtp.SMTPError
 	var le smtp.LMTPDataError
 	if errors.As(err, &se) || errors.As(err, &le) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/corral-tracker/corral/internal/lockedbuf"
+	"github.com/corral-tracker/corral/internal/smtpclient"
 	"io"
 	"net"
 	"net/http"
@@ -298,36 +299,14 @@ func (l sinkLog) Println(v ...any)               { l.t.Log(append([]any{"sink:"}
 // sendMail hands raw to the gateway at addr over SMTP or LMTP, once, and
 // returns the reply as an error (nil for 250).
 func sendMail(addr string, lmtp bool, from, to string, raw []byte) error {
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	c, err := smtpclient.Dial(addr, lmtp, "client.localhost", 10*time.Second)
 	if err != nil {
 		return err
-	}
-	var c *smtp.Client
-	if lmtp {
-		c = smtp.NewClientLMTP(conn)
-	} else {
-		c = smtp.NewClient(conn)
 	}
 	defer c.Close()
 	c.CommandTimeout = 30 * time.Second
 	c.SubmissionTimeout = 30 * time.Second
-	if err := c.Hello("client.localhost"); err != nil {
-		return err
-	}
-	if err := c.Mail(from, nil); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to, nil); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
+	if err := smtpclient.Send(c, from, to, raw); err != nil {
 		return err
 	}
 	return c.Quit()
