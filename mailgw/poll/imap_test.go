@@ -306,14 +306,21 @@ func TestIMAPTwoPollers(t *testing.T) {
 		ids = append(ids, id)
 		appendMessage(t, c, "INBOX", raw)
 	}
+	var unseen []string
+	defer func() {
+		if t.Failed() { // what to look at if a wake-up was ever lost
+			t.Logf("unseen %v; posted %d; poller stats %+v and %+v", unseen, len(rec.acceptedIDs()), p1.Stats(), p2.Stats())
+		}
+	}()
 	waitFor(t, "all seen", func() bool {
 		state := mailboxState(t, c, "INBOX")
+		unseen = unseen[:0]
 		for _, id := range ids {
 			if !hasFlag(state[id], imap.FlagSeen) {
-				return false
+				unseen = append(unseen, id)
 			}
 		}
-		return true
+		return len(unseen) == 0
 	})
 	got := rec.acceptedIDs()
 	slices.Sort(got)
